@@ -1,0 +1,129 @@
+//! Display of money, land and rates. Values are kept exact (whole yuan,
+//! thousandths of a mu, integer ratios) and rounded only here.
+
+/// Parses a non-negative decimal such as "0.14" or "1455.739" into an integer
+/// scaled by 10^`places`, exactly. More fractional digits than `places` is an error.
+pub fn parse_scaled(s: &str, places: u32) -> Result<i64, String> {
+    let s = s.trim();
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (s, ""),
+    };
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("“{s}”不是有效的数字"));
+    }
+    if !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("“{s}”不是有效的数字"));
+    }
+    if frac.len() as u32 > places {
+        return Err(format!("“{s}”最多只能有 {places} 位小数"));
+    }
+    let scale = 10i64.pow(places);
+    let int: i64 = int.parse().map_err(|_| format!("“{s}”超出范围"))?;
+    let mut f: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| format!("“{s}”超出范围"))? };
+    f *= 10i64.pow(places - frac.len() as u32);
+    int.checked_mul(scale)
+        .and_then(|v| v.checked_add(f))
+        .ok_or_else(|| format!("“{s}”超出范围"))
+}
+
+/// Writes an integer scaled by 10^`places` as a decimal, dropping trailing zeros.
+pub fn format_scaled(v: i64, places: u32) -> String {
+    let scale = 10i64.pow(places);
+    let sign = if v < 0 { "-" } else { "" };
+    let a = v.unsigned_abs();
+    let int = a / scale as u64;
+    let frac = a % scale as u64;
+    if frac == 0 {
+        return format!("{sign}{int}");
+    }
+    let f = format!("{:0width$}", frac, width = places as usize);
+    format!("{sign}{int}.{}", f.trim_end_matches('0'))
+}
+
+/// Land in mu from thousandths of a mu, exact: 1455739 -> "1455.739".
+pub fn mu(millimu: i64) -> String {
+    format_scaled(millimu, 3)
+}
+
+/// Money for people: in 亿元 from 10^8 up, in 万元 from 10^4 up, else 元;
+/// rounded to two decimals for display only.
+pub fn money(yuan: i64) -> String {
+    let a = yuan.unsigned_abs();
+    if a >= 100_000_000 {
+        format!("{}亿元", round_div(yuan, 100_000_000, 2))
+    } else if a >= 10_000 {
+        format!("{}万元", round_div(yuan, 10_000, 2))
+    } else {
+        format!("{yuan}元")
+    }
+}
+
+/// A ratio given in basis points (1/10000) as a percentage: 1400 -> "14%".
+pub fn percent_bp(bp: i64) -> String {
+    format!("{}%", format_scaled(bp, 2))
+}
+
+/// num/den as a percentage rounded half away from zero to `places` decimals;
+/// None when den is zero (a rate over an empty set has no value).
+pub fn percent(num: i64, den: i64, places: u32) -> Option<String> {
+    if den == 0 {
+        return None;
+    }
+    Some(format!("{}%", round_div_i128(num as i128 * 100, den as i128, places)))
+}
+
+fn round_div(num: i64, den: i64, places: u32) -> String {
+    round_div_i128(num as i128, den as i128, places)
+}
+
+/// num/den rounded half away from zero to `places` decimals, trailing zeros kept
+/// off ("23.1" not "23.10").
+fn round_div_i128(num: i128, den: i128, places: u32) -> String {
+    let scale = 10i128.pow(places);
+    let neg = (num < 0) != (den < 0);
+    let (n, d) = (num.abs() * scale, den.abs());
+    let q = (n * 2 + d) / (2 * d);
+    let v = if neg { -(q as i64) } else { q as i64 };
+    format_scaled(v, places)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scaled_round_trip() {
+        assert_eq!(parse_scaled("1455.739", 3), Ok(1_455_739));
+        assert_eq!(parse_scaled("1550", 3), Ok(1_550_000));
+        assert_eq!(parse_scaled("0.14", 4), Ok(1400));
+        assert_eq!(parse_scaled("1", 4), Ok(10000));
+        assert!(parse_scaled("0.12345", 4).is_err());
+        assert!(parse_scaled("-1", 4).is_err());
+        assert!(parse_scaled("1e3", 4).is_err());
+        assert!(parse_scaled(".5", 4).is_err());
+        assert_eq!(mu(1_455_739), "1455.739");
+        assert_eq!(mu(1_550_000), "1550");
+        assert_eq!(mu(500), "0.5");
+    }
+
+    #[test]
+    fn money_display() {
+        assert_eq!(money(2_310_000_000), "23.1亿元");
+        assert_eq!(money(30_000), "3万元");
+        assert_eq!(money(12_345), "1.23万元");
+        assert_eq!(money(12_355), "1.24万元");
+        assert_eq!(money(999), "999元");
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(percent_bp(1400), "14%");
+        assert_eq!(percent_bp(10000), "100%");
+        assert_eq!(percent_bp(1250), "12.5%");
+        assert_eq!(percent(1, 3, 1).unwrap(), "33.3%");
+        assert_eq!(percent(2, 3, 1).unwrap(), "66.7%");
+        assert_eq!(percent(0, 5, 1).unwrap(), "0%");
+        assert_eq!(percent(1, 0, 1), None);
+    }
+}

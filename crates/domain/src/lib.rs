@@ -1,0 +1,10 @@
+//! Tuijin's domain: the types and rules of the campaign, with no I/O.
+//!
+//! One folder per concept: `org` (units, working groups, leadership),
+//! `campaign` (campaigns, targets, awards and the built-in templates),
+//! `users` (roles and what they may do), `format` (display of money, land, rates).
+
+pub mod campaign;
+pub mod format;
+pub mod org;
+pub mod users;

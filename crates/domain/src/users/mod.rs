@@ -1,0 +1,200 @@
+//! Users and roles: who may read and change what.
+
+use serde::{Deserialize, Serialize};
+
+/// What a user is in the campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The campaign office: everything.
+    Admin,
+    /// Staff of one org unit: edits only what belongs to that unit.
+    Unit,
+    /// Leadership: reads everything, edits nothing.
+    Leader,
+    /// One enterprise: its own records only.
+    Enterprise,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Unit, Role::Leader, Role::Enterprise];
+
+    /// The stable identifier.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Unit => "unit",
+            Role::Leader => "leader",
+            Role::Enterprise => "enterprise",
+        }
+    }
+
+    /// The Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "活动办公室（管理员）",
+            Role::Unit => "成员单位",
+            Role::Leader => "领导",
+            Role::Enterprise => "企业",
+        }
+    }
+
+    /// Parses the stored identifier.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// May read campaign-wide data (units, groups, targets, audit).
+    pub fn reads_campaign(self) -> bool {
+        !matches!(self, Role::Enterprise)
+    }
+
+    /// May change the campaign's set-up (targets, units, users).
+    pub fn administers(self) -> bool {
+        matches!(self, Role::Admin)
+    }
+}
+
+/// A validated new user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    /// The org unit a `unit` user belongs to (its code).
+    pub unit_code: Option<String>,
+    /// The enterprise an `enterprise` user represents (its credit code).
+    pub enterprise_code: Option<String>,
+}
+
+/// A field error: the field's name and a message in Chinese.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    /// A new field error.
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        FieldError { field: field.to_string(), message: message.into() }
+    }
+}
+
+/// Checks a username: 3 to 32 characters of a-z, 0-9, '.', '_' and '-'.
+pub fn check_username(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let n = s.chars().count();
+    if !(3..=32).contains(&n) {
+        return Err("用户名长度须为 3 到 32 个字符".into());
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err("用户名只能包含小写字母、数字、“.”、“_”和“-”".into());
+    }
+    Ok(s.to_string())
+}
+
+/// Checks a password: at least 8 characters, at most 128.
+pub fn check_password(s: &str) -> Result<(), String> {
+    let n = s.chars().count();
+    if n < 8 {
+        return Err("密码至少 8 个字符".into());
+    }
+    if n > 128 {
+        return Err("密码不能超过 128 个字符".into());
+    }
+    Ok(())
+}
+
+/// Parses and checks the fields of a new user, collecting every error.
+pub fn parse_new_user(
+    username: &str,
+    display_name: &str,
+    role: &str,
+    unit_code: Option<&str>,
+    enterprise_code: Option<&str>,
+) -> Result<NewUser, Vec<FieldError>> {
+    let mut errs = Vec::new();
+    let username = check_username(username).map_err(|m| errs.push(FieldError::new("username", m))).ok();
+    let display_name = display_name.trim().to_string();
+    if display_name.is_empty() || display_name.chars().count() > 50 {
+        errs.push(FieldError::new("display_name", "姓名须为 1 到 50 个字符"));
+    }
+    let role = Role::parse(role);
+    if role.is_none() {
+        errs.push(FieldError::new("role", "角色须为 admin、unit、leader 或 enterprise"));
+    }
+    let unit_code = unit_code.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let enterprise_code = enterprise_code.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    if role == Some(Role::Unit) && unit_code.is_none() {
+        errs.push(FieldError::new("unit_code", "成员单位用户必须选择所属单位"));
+    }
+    if role == Some(Role::Enterprise) && enterprise_code.is_none() {
+        errs.push(FieldError::new("enterprise_code", "企业用户必须填写统一社会信用代码"));
+    }
+    match (username, role) {
+        (Some(username), Some(role)) if errs.is_empty() => Ok(NewUser {
+            username,
+            display_name,
+            role,
+            unit_code: if role == Role::Unit { unit_code } else { None },
+            enterprise_code: if role == Role::Enterprise { enterprise_code } else { None },
+        }),
+        _ => Err(errs),
+    }
+}
+
+/// How long an account stays locked after `failures` consecutive failed logins,
+/// in seconds: nothing for the first four, then 1, 2, 4 ... minutes, at most an hour.
+pub fn lockout_seconds(failures: i64) -> i64 {
+    if failures < 5 {
+        0
+    } else {
+        (60i64 << (failures - 5).min(6)).min(3600)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert!(check_username("admin").is_ok());
+        assert!(check_username("ab").is_err());
+        assert!(check_username("Admin").is_err());
+        assert!(check_username("张三").is_err());
+    }
+
+    #[test]
+    fn new_user_collects_every_error() {
+        let e = parse_new_user("x", "", "root", None, None).unwrap_err();
+        let fields: Vec<_> = e.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["username", "display_name", "role"]);
+        let e = parse_new_user("wang", "王", "unit", None, None).unwrap_err();
+        assert_eq!(e[0].field, "unit_code");
+        let u = parse_new_user("wang", "王", "unit", Some("jmj"), Some("x")).unwrap();
+        assert_eq!(u.unit_code.as_deref(), Some("jmj"));
+        assert_eq!(u.enterprise_code, None);
+    }
+
+    #[test]
+    fn lockout_grows_and_caps() {
+        assert_eq!(lockout_seconds(4), 0);
+        assert_eq!(lockout_seconds(5), 60);
+        assert_eq!(lockout_seconds(6), 120);
+        assert_eq!(lockout_seconds(50), 3600);
+    }
+
+    #[test]
+    fn roles() {
+        assert!(Role::Leader.reads_campaign());
+        assert!(!Role::Leader.administers());
+        assert!(!Role::Enterprise.reads_campaign());
+        assert_eq!(Role::parse("unit"), Some(Role::Unit));
+    }
+}
