@@ -1,1 +1,260 @@
-//! placeholder
+//! Tuijin's one storage layer. SQLite (embedded, the default) and PostgreSQL
+//! share one code path through sqlx's `Any` driver: SQL is written once with
+//! `$1` placeholders; only the migrations are split per dialect.
+//!
+//! Modules are sized to use cases: `org` (units, working groups),
+//! `campaigns` (campaigns, targets, awards, loading a template),
+//! `users` (accounts, login, sessions), `audit` (the audit trail).
+
+pub mod audit;
+pub mod campaigns;
+pub mod org;
+pub mod users;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+pub use audit::{Actor, AuditEntry};
+pub use sqlx::Error as SqlxError;
+
+/// The database behind a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Picks the backend from a database URL's scheme.
+    pub fn from_url(url: &str) -> Result<Backend, StoreError> {
+        let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or("");
+        match scheme {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            _ => Err(StoreError::UnknownScheme(redact(url))),
+        }
+    }
+}
+
+/// Errors of the storage layer. Messages are for people, in Chinese; the web
+/// layer decides what an end user sees.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("不支持的数据库地址“{0}”：只支持 sqlite:// 与 postgres:// 开头的地址")]
+    UnknownScheme(String),
+    #[error("无法连接数据库 {url}：{cause}")]
+    Unreachable { url: String, cause: String },
+    #[error("数据库迁移失败：{0}")]
+    Migrate(String),
+    #[error("找不到{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("输入有误：{}", .0.iter().map(|e| format!("{}：{}", e.field, e.message)).collect::<Vec<_>>().join("；"))]
+    Invalid(Vec<domain::users::FieldError>),
+    #[error("数据库错误：{0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Result of a store call.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Hides the password in a database URL so it can be logged and shown.
+pub fn redact(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((userinfo, host)) = rest.split_once('@')
+        && let Some((user, _)) = userinfo.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_string()
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A connection pool on one backend, with the migrations applied.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url` (creating an SQLite file if missing) and runs the
+    /// migrations.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let backend = Backend::from_url(url)?;
+        install_default_drivers();
+        let mut url = url.to_string();
+        if backend == Backend::Sqlite && !url.contains("mode=") && !url.contains(":memory:") {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str("mode=rwc");
+        }
+        let mut opts = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(10));
+        if backend == Backend::Sqlite {
+            // In-memory databases live per connection: keep exactly one.
+            let max = if url.contains(":memory:") { 1 } else { 8 };
+            opts = opts
+                .max_connections(max)
+                .min_connections(if max == 1 { 1 } else { 0 });
+            opts = opts.after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            });
+        } else {
+            opts = opts.max_connections(16);
+        }
+        let pool = opts
+            .connect(&url)
+            .await
+            .map_err(|e| StoreError::Unreachable {
+                url: redact(&url),
+                cause: e.to_string(),
+            })?;
+        let store = Store { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies the pending migrations of this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        let m = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        m.run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Migrate(e.to_string()))
+    }
+
+    /// Which database this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// The current time as stored: UTC, RFC 3339, whole seconds.
+pub fn now_text() -> String {
+    timestamp_text(chrono::Utc::now())
+}
+
+/// A time as stored.
+pub fn timestamp_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Turns a unique-constraint violation into a conflict with a message.
+pub(crate) fn conflict_on_unique(e: sqlx::Error, message: impl Into<String>) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(message.into()),
+        _ => StoreError::Db(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_from_scheme() {
+        assert_eq!(Backend::from_url("sqlite://x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        let e = Backend::from_url("mysql://root:secret@h/db")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("mysql://root:***@h/db"), "{e}");
+        assert!(!e.contains("secret"));
+    }
+
+    #[test]
+    fn redaction() {
+        assert_eq!(
+            redact("postgres://u:pw@h:5432/d"),
+            "postgres://u:***@h:5432/d"
+        );
+        assert_eq!(redact("postgres://u@h/d"), "postgres://u@h/d");
+        assert_eq!(redact("sqlite://tuijin.db"), "sqlite://tuijin.db");
+    }
+}
+
+pub mod testing {
+    //! Fresh databases for tests: `TEST_DATABASE_URL` picks the backend
+    //! (default: a temporary SQLite file); on PostgreSQL each call creates a
+    //! new database so tests never share state.
+
+    use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+    /// The URL of a new, empty database on the backend under test.
+    /// Panics with a clear message when PostgreSQL is asked for and missing:
+    /// a storage test must fail, never skip.
+    pub async fn fresh_database_url() -> String {
+        let base = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "sqlite".into());
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let stamp = chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0);
+        let name = format!(
+            "tuijin_test_{}_{}_{}",
+            std::process::id(),
+            n,
+            stamp % 1_000_000_000
+        );
+        if base.starts_with("postgres") {
+            install_default_drivers();
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&base)
+                .await
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "TEST_DATABASE_URL={} 无法连接 PostgreSQL：{e}",
+                        redact(&base)
+                    )
+                });
+            conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .await
+                .expect("create test database");
+            let (prefix, _) = base
+                .rsplit_once('/')
+                .expect("postgres URL with a database name");
+            format!("{prefix}/{name}")
+        } else {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            format!("sqlite://{}", path.display())
+        }
+    }
+
+    /// A store on a fresh database.
+    pub async fn fresh_store() -> Store {
+        let url = fresh_database_url().await;
+        Store::connect(&url).await.unwrap_or_else(|e| panic!("{e}"))
+    }
+}

@@ -9,7 +9,7 @@ pub use target::{
     Cohort, CountOf, EnterpriseScope, Formula, RateBasis, StatMeasure, SumMeasure, TargetValue,
     ValueUnit,
 };
-pub use time::{time_progress, TimeProgress};
+pub use time::{TimeProgress, time_progress};
 
 use serde::{Deserialize, Serialize};
 

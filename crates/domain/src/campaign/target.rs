@@ -82,7 +82,10 @@ impl Cohort {
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Formula {
     /// Growth of a summed monthly measure against the same period last year.
-    Growth { measure: StatMeasure, scope: EnterpriseScope },
+    Growth {
+        measure: StatMeasure,
+        scope: EnterpriseScope,
+    },
     /// A sum over the year so far.
     Sum { measure: SumMeasure },
     /// A count of records matching a filter.
@@ -141,15 +144,25 @@ impl Formula {
     /// Checks the parameters that depend on one another.
     pub fn check(&self) -> Result<(), String> {
         match self {
-            Formula::Count { of: CountOf::EnterprisesSalesAtLeast, threshold_yuan } => match threshold_yuan {
+            Formula::Count {
+                of: CountOf::EnterprisesSalesAtLeast,
+                threshold_yuan,
+            } => match threshold_yuan {
                 Some(t) if *t > 0 => Ok(()),
                 _ => Err("按销售额计数的目标须设定大于 0 的销售额门槛（threshold_yuan）".into()),
             },
-            Formula::Count { threshold_yuan: Some(_), .. } => {
-                Err("只有按销售额计数的目标才设定销售额门槛".into())
-            }
-            Formula::CohortRate { declared_count, declared_area_millimu, .. } => {
-                if declared_count.is_some_and(|n| n < 0) || declared_area_millimu.is_some_and(|n| n < 0) {
+            Formula::Count {
+                threshold_yuan: Some(_),
+                ..
+            } => Err("只有按销售额计数的目标才设定销售额门槛".into()),
+            Formula::CohortRate {
+                declared_count,
+                declared_area_millimu,
+                ..
+            } => {
+                if declared_count.is_some_and(|n| n < 0)
+                    || declared_area_millimu.is_some_and(|n| n < 0)
+                {
                     Err("队列的申报规模不能为负数".into())
                 } else {
                     Ok(())
@@ -250,10 +263,24 @@ mod tests {
 
     #[test]
     fn target_values_parse_exactly() {
-        assert_eq!(TargetValue::parse(ValueUnit::Ratio, "0.14").unwrap().value, 1400);
-        assert_eq!(TargetValue::parse(ValueUnit::Ratio, "14%").unwrap().value, 1400);
-        assert_eq!(TargetValue::parse(ValueUnit::Ratio, "1").unwrap().value, 10000);
-        assert_eq!(TargetValue::parse(ValueUnit::Yuan, "2,310,000,000").unwrap().value, 2_310_000_000);
+        assert_eq!(
+            TargetValue::parse(ValueUnit::Ratio, "0.14").unwrap().value,
+            1400
+        );
+        assert_eq!(
+            TargetValue::parse(ValueUnit::Ratio, "14%").unwrap().value,
+            1400
+        );
+        assert_eq!(
+            TargetValue::parse(ValueUnit::Ratio, "1").unwrap().value,
+            10000
+        );
+        assert_eq!(
+            TargetValue::parse(ValueUnit::Yuan, "2,310,000,000")
+                .unwrap()
+                .value,
+            2_310_000_000
+        );
         assert!(TargetValue::parse(ValueUnit::Count, "-1").is_err());
         assert!(TargetValue::parse(ValueUnit::Count, "1.5").is_err());
         assert!(TargetValue::parse(ValueUnit::Ratio, "0.14159").is_err());
@@ -281,11 +308,22 @@ mod tests {
 
     #[test]
     fn formula_checks() {
-        let f = Formula::Count { of: CountOf::EnterprisesSalesAtLeast, threshold_yuan: None };
+        let f = Formula::Count {
+            of: CountOf::EnterprisesSalesAtLeast,
+            threshold_yuan: None,
+        };
         assert!(f.check().is_err());
-        let f = Formula::Count { of: CountOf::KeyProjectsReserved, threshold_yuan: Some(5) };
+        let f = Formula::Count {
+            of: CountOf::KeyProjectsReserved,
+            threshold_yuan: Some(5),
+        };
         assert!(f.check().is_err());
-        assert!(Formula::Sum { measure: SumMeasure::ProjectInvestment }.is_cumulative());
+        assert!(
+            Formula::Sum {
+                measure: SumMeasure::ProjectInvestment
+            }
+            .is_cumulative()
+        );
         assert_eq!(Cohort::ExpropriatedNotSupplied.basis(), RateBasis::Area);
     }
 }

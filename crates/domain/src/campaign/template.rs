@@ -2,8 +2,8 @@
 //! working groups, targets, awards, the source document) as one TOML file.
 //! The built-in ones live in `data/templates/` and are compiled in.
 
-use super::{check_award_tier, AwardTier, Formula, TargetValue, ValueUnit};
-use crate::org::{parse_unit_name, UnitCode, UnitKind};
+use super::{AwardTier, Formula, TargetValue, ValueUnit, check_award_tier};
+use crate::org::{UnitCode, UnitKind, parse_unit_name};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -136,10 +136,12 @@ pub fn builtin_codes() -> Vec<&'static str> {
 
 /// Loads a built-in template by code.
 pub fn builtin(code: &str) -> Result<Template, String> {
-    let (_, toml_text, source) = BUILTIN
-        .iter()
-        .find(|b| b.0 == code)
-        .ok_or_else(|| format!("没有名为“{code}”的内置模板（可用：{}）", builtin_codes().join("、")))?;
+    let (_, toml_text, source) = BUILTIN.iter().find(|b| b.0 == code).ok_or_else(|| {
+        format!(
+            "没有名为“{code}”的内置模板（可用：{}）",
+            builtin_codes().join("、")
+        )
+    })?;
     parse(toml_text, source)
 }
 
@@ -195,7 +197,10 @@ pub fn parse(toml_text: &str, source_text: &str) -> Result<Template, String> {
             errs.push(format!("目标“{}”：{e}", t.code));
         }
         if !group_codes.contains(&t.working_group) {
-            errs.push(format!("目标“{}”引用了未定义的工作小组“{}”", t.code, t.working_group));
+            errs.push(format!(
+                "目标“{}”引用了未定义的工作小组“{}”",
+                t.code, t.working_group
+            ));
         }
         for c in &t.responsible_units {
             known(c, &format!("目标“{}”", t.code), &mut errs);
@@ -221,7 +226,10 @@ pub fn parse(toml_text: &str, source_text: &str) -> Result<Template, String> {
         }
     }
     if !(1900..=2200).contains(&raw.campaign.year) {
-        errs.push(format!("活动年度 {} 不在 1900 到 2200 之间", raw.campaign.year));
+        errs.push(format!(
+            "活动年度 {} 不在 1900 到 2200 之间",
+            raw.campaign.year
+        ));
     }
     if !errs.is_empty() {
         return Err(errs.join("；"));
@@ -296,30 +304,65 @@ working_group = "g"
         let t = builtin("longwan-2006").unwrap();
         assert_eq!(t.campaign.year, 2006);
         assert_eq!(t.campaign.issued_on.to_string(), "2006-04-27");
-        let name = |c: &str| t.units.iter().find(|u| u.code.as_str() == c).unwrap().name.clone();
+        let name = |c: &str| {
+            t.units
+                .iter()
+                .find(|u| u.code.as_str() == c)
+                .unwrap()
+                .name
+                .clone()
+        };
         let members: Vec<String> = t.leadership.members.iter().map(|c| name(c)).collect();
         let expected = "区府办、区发改局、区经贸(交通)局、区科技局、区财政局(地税分局)、区人事劳动局、区建设局、区统计局、区环保局、区安监局、区行政审批管理办公室、区外经贸局、区协作办、区新闻中心、区公安分局、区国税分局、区工商分局、区规划分局、区国土资源分局、区房管分局、区供电分局、永强供电公司、区质监分局、区社保分局、区消防大队";
         assert_eq!(members.join("、"), expected);
         assert_eq!(members.len(), 25);
-        assert!(t.source_text.contains(expected), "member list is verbatim from the source");
+        assert!(
+            t.source_text.contains(expected),
+            "member list is verbatim from the source"
+        );
         assert_eq!(name(&t.leadership.office_unit), "区经贸(交通)局");
 
         let groups: Vec<&str> = t.working_groups.iter().map(|g| g.name.as_str()).collect();
-        assert_eq!(groups, ["金融电力服务组", "税务政策调研组", "品牌战略推进组", "产业提升服务组", "投资建设服务组"]);
-        let leads = |i: usize| t.working_groups[i].leads.iter().map(|c| name(c)).collect::<Vec<_>>();
+        assert_eq!(
+            groups,
+            [
+                "金融电力服务组",
+                "税务政策调研组",
+                "品牌战略推进组",
+                "产业提升服务组",
+                "投资建设服务组"
+            ]
+        );
+        let leads = |i: usize| {
+            t.working_groups[i]
+                .leads
+                .iter()
+                .map(|c| name(c))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(leads(0), ["区经贸(交通)局"]);
         assert_eq!(leads(1), ["区国税分局", "区财政局(地税分局)"]);
         assert_eq!(leads(2), ["区工商分局", "区质监分局"]);
         assert_eq!(leads(3), ["区经贸(交通)局"]);
         assert_eq!(leads(4), ["区发改局", "区经贸(交通)局"]);
         for g in &t.working_groups {
-            assert!(t.source_text.contains(&g.duties), "duties of {} are verbatim", g.name);
+            assert!(
+                t.source_text.contains(&g.duties),
+                "duties of {} are verbatim",
+                g.name
+            );
         }
         // Working group 5 includes every township, sub-district and development zone.
         let territorial: Vec<_> = t.units.iter().filter(|u| u.kind.is_territorial()).collect();
         assert!(territorial.len() >= 8);
         for u in &territorial {
-            assert!(t.working_groups[4].participants.contains(&u.code.as_str().to_string()), "{}", u.name);
+            assert!(
+                t.working_groups[4]
+                    .participants
+                    .contains(&u.code.as_str().to_string()),
+                "{}",
+                u.name
+            );
         }
 
         let codes: Vec<&str> = t.targets.iter().map(|t| t.code.as_str()).collect();
@@ -348,7 +391,10 @@ working_group = "g"
         assert_eq!(v("billion_sales_enterprises").value.value, 1);
         assert_eq!(
             v("billion_sales_enterprises").formula,
-            Formula::Count { of: CountOf::EnterprisesSalesAtLeast, threshold_yuan: Some(1_000_000_000) }
+            Formula::Count {
+                of: CountOf::EnterprisesSalesAtLeast,
+                threshold_yuan: Some(1_000_000_000)
+            }
         );
         assert_eq!(v("china_well_known_trademarks").value.value, 1);
         assert_eq!(v("cohort_2005_land_started").value.value, 10000);
@@ -380,7 +426,18 @@ working_group = "g"
             }
         );
 
-        let awards: Vec<_> = t.awards.iter().map(|a| (a.rank, a.winners, a.amount_yuan)).collect();
-        assert_eq!(awards, [(1, Some(2), 30_000), (2, Some(3), 20_000), (3, None, 10_000)]);
+        let awards: Vec<_> = t
+            .awards
+            .iter()
+            .map(|a| (a.rank, a.winners, a.amount_yuan))
+            .collect();
+        assert_eq!(
+            awards,
+            [
+                (1, Some(2), 30_000),
+                (2, Some(3), 20_000),
+                (3, None, 10_000)
+            ]
+        );
     }
 }

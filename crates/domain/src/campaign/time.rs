@@ -31,7 +31,10 @@ pub fn time_progress(year: i32, as_of: NaiveDate) -> TimeProgress {
     } else {
         as_of.ordinal() as i64
     };
-    TimeProgress { days_elapsed, days_in_year }
+    TimeProgress {
+        days_elapsed,
+        days_in_year,
+    }
 }
 
 #[cfg(test)]

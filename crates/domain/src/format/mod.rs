@@ -20,7 +20,11 @@ pub fn parse_scaled(s: &str, places: u32) -> Result<i64, String> {
     }
     let scale = 10i64.pow(places);
     let int: i64 = int.parse().map_err(|_| format!("“{s}”超出范围"))?;
-    let mut f: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| format!("“{s}”超出范围"))? };
+    let mut f: i64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().map_err(|_| format!("“{s}”超出范围"))?
+    };
     f *= 10i64.pow(places - frac.len() as u32);
     int.checked_mul(scale)
         .and_then(|v| v.checked_add(f))
@@ -70,7 +74,10 @@ pub fn percent(num: i64, den: i64, places: u32) -> Option<String> {
     if den == 0 {
         return None;
     }
-    Some(format!("{}%", round_div_i128(num as i128 * 100, den as i128, places)))
+    Some(format!(
+        "{}%",
+        round_div_i128(num as i128 * 100, den as i128, places)
+    ))
 }
 
 fn round_div(num: i64, den: i64, places: u32) -> String {

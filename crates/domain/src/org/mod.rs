@@ -211,12 +211,18 @@ mod tests {
         assert_eq!(UnitCode::parse(" jmj ").unwrap().as_str(), "jmj");
         assert_eq!(UnitCode::parse(""), Err(UnitCodeError::Empty));
         assert_eq!(UnitCode::parse("经贸"), Err(UnitCodeError::BadChar));
-        assert_eq!(UnitCode::parse(&"a".repeat(41)), Err(UnitCodeError::TooLong));
+        assert_eq!(
+            UnitCode::parse(&"a".repeat(41)),
+            Err(UnitCodeError::TooLong)
+        );
     }
 
     #[test]
     fn unit_names() {
         assert!(parse_unit_name("  ").is_err());
-        assert_eq!(parse_unit_name(" 区经贸(交通)局 ").unwrap(), "区经贸(交通)局");
+        assert_eq!(
+            parse_unit_name(" 区经贸(交通)局 ").unwrap(),
+            "区经贸(交通)局"
+        );
     }
 }

@@ -78,7 +78,10 @@ pub struct FieldError {
 impl FieldError {
     /// A new field error.
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        FieldError { field: field.to_string(), message: message.into() }
+        FieldError {
+            field: field.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -119,22 +122,36 @@ pub fn parse_new_user(
     enterprise_code: Option<&str>,
 ) -> Result<NewUser, Vec<FieldError>> {
     let mut errs = Vec::new();
-    let username = check_username(username).map_err(|m| errs.push(FieldError::new("username", m))).ok();
+    let username = check_username(username)
+        .map_err(|m| errs.push(FieldError::new("username", m)))
+        .ok();
     let display_name = display_name.trim().to_string();
     if display_name.is_empty() || display_name.chars().count() > 50 {
         errs.push(FieldError::new("display_name", "姓名须为 1 到 50 个字符"));
     }
     let role = Role::parse(role);
     if role.is_none() {
-        errs.push(FieldError::new("role", "角色须为 admin、unit、leader 或 enterprise"));
+        errs.push(FieldError::new(
+            "role",
+            "角色须为 admin、unit、leader 或 enterprise",
+        ));
     }
-    let unit_code = unit_code.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
-    let enterprise_code = enterprise_code.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let unit_code = unit_code
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let enterprise_code = enterprise_code
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
     if role == Some(Role::Unit) && unit_code.is_none() {
         errs.push(FieldError::new("unit_code", "成员单位用户必须选择所属单位"));
     }
     if role == Some(Role::Enterprise) && enterprise_code.is_none() {
-        errs.push(FieldError::new("enterprise_code", "企业用户必须填写统一社会信用代码"));
+        errs.push(FieldError::new(
+            "enterprise_code",
+            "企业用户必须填写统一社会信用代码",
+        ));
     }
     match (username, role) {
         (Some(username), Some(role)) if errs.is_empty() => Ok(NewUser {
@@ -142,7 +159,11 @@ pub fn parse_new_user(
             display_name,
             role,
             unit_code: if role == Role::Unit { unit_code } else { None },
-            enterprise_code: if role == Role::Enterprise { enterprise_code } else { None },
+            enterprise_code: if role == Role::Enterprise {
+                enterprise_code
+            } else {
+                None
+            },
         }),
         _ => Err(errs),
     }
