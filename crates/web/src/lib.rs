@@ -1,1 +1,64 @@
-//! placeholder
+//! Tuijin's web layer: server-rendered pages (askama), the JSON API under
+//! `/api/v1` with its OpenAPI document, login and sessions, and the embedded
+//! assets. One module per concept; handlers are thin: extract, authorise,
+//! call the store, render.
+
+mod api;
+mod assets;
+mod audit;
+mod auth;
+mod campaigns;
+mod error;
+mod home;
+mod layout;
+mod middleware;
+mod org;
+mod users;
+
+use axum::Router;
+use std::sync::Arc;
+use store::Store;
+use tokio::net::TcpListener;
+
+pub use error::AppError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// Set the `Secure` flag on cookies (when served over HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// The whole application as a router.
+pub fn app(state: AppState) -> Router {
+    let state = Arc::new(state);
+    Router::new()
+        .merge(home::router())
+        .merge(auth::router())
+        .merge(org::router())
+        .merge(campaigns::router())
+        .merge(users::router())
+        .merge(audit::router())
+        .merge(assets::router())
+        .nest("/api", api::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .layer(axum::middleware::from_fn(middleware::request_id))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
+        .with_state(state)
+}
+
+/// Serves the application on a bound listener until the process is stopped.
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+type Shared = Arc<AppState>;

@@ -126,6 +126,46 @@ impl Formula {
         }
     }
 
+    /// The records the formula is computed from, for pages that have no data yet.
+    pub fn data_needed(&self) -> &'static str {
+        match self {
+            Formula::Growth {
+                scope: EnterpriseScope::All,
+                ..
+            } => "企业月度统计（本年与上年同期）",
+            Formula::Growth {
+                scope: EnterpriseScope::AboveScale,
+                ..
+            } => "规模以上企业名单及月度统计（本年与上年同期）",
+            Formula::Sum { .. } => "项目月度完成投资",
+            Formula::Count {
+                of: CountOf::KeyProjectsReserved,
+                ..
+            } => "重点项目及其入库（储备）日期",
+            Formula::Count {
+                of: CountOf::TechRenovationApproved,
+                ..
+            } => "技改项目及其立项日期",
+            Formula::Count {
+                of: CountOf::EnterprisesSalesAtLeast,
+                ..
+            } => "企业月度销售产值",
+            Formula::Count {
+                of: CountOf::ChinaWellKnownGranted,
+                ..
+            } => "品牌培育库中的中国驰名商标及认定日期",
+            Formula::CohortRate {
+                cohort: Cohort::ExpropriatedNotSupplied,
+                ..
+            } => "地块的征收与供地日期",
+            Formula::CohortRate {
+                cohort: Cohort::PlannedCompletionInYear,
+                ..
+            } => "项目计划竣工年度与投产日期",
+            Formula::CohortRate { .. } => "项目的供地与开工日期",
+        }
+    }
+
     /// The unit its value must be expressed in.
     pub fn value_unit(&self) -> ValueUnit {
         match self {

@@ -1,0 +1,280 @@
+//! Commands: serve, init, migrate, user add, config example.
+
+use crate::config;
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use domain::campaign::template;
+use std::path::PathBuf;
+use store::{Actor, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "tuijin",
+    version,
+    about = "推进 Tuijin — 工业项目推进与企业服务平台"
+)]
+struct Cli {
+    /// Configuration file (TOML); see `tuijin config example`.
+    #[arg(long, env = "TUIJIN_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Db {
+    /// Database URL: sqlite://FILE (default sqlite://tuijin.db) or postgres://...
+    #[arg(long, env = "TUIJIN_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application.
+    Serve {
+        #[command(flatten)]
+        db: Db,
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "TUIJIN_LISTEN")]
+        listen: Option<String>,
+        /// Use a fresh throwaway database with the 2006 Longwan campaign loaded.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (when served over HTTPS).
+        #[arg(long, env = "TUIJIN_SECURE_COOKIES")]
+        secure_cookies: Option<bool>,
+    },
+    /// Load a built-in campaign template into the database.
+    Init {
+        #[command(flatten)]
+        db: Db,
+        /// Template code, e.g. longwan-2006.
+        #[arg(long)]
+        template: String,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Configuration helpers.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password comes from TUIJIN_NEW_PASSWORD or is generated and printed.
+    Add {
+        #[command(flatten)]
+        db: Db,
+        #[arg(long)]
+        username: String,
+        /// Display name (姓名).
+        #[arg(long)]
+        name: String,
+        /// admin, unit, leader or enterprise.
+        #[arg(long)]
+        role: String,
+        /// Org unit code, for role unit.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Unified social credit code, for role enterprise.
+        #[arg(long)]
+        enterprise: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print a documented example configuration file.
+    Example,
+}
+
+fn init_logging(filter: Option<&str>) {
+    let filter = std::env::var("TUIJIN_LOG")
+        .ok()
+        .or(filter.map(str::to_string))
+        .unwrap_or_else(|| "info".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| "info".into()),
+        )
+        .with_target(false)
+        .try_init();
+}
+
+/// Runs the command line.
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let file = config::load(cli.config.as_deref())?;
+    let db_url = |db: &Db| {
+        db.database_url
+            .clone()
+            .or(file.database_url.clone())
+            .unwrap_or_else(|| "sqlite://tuijin.db".into())
+    };
+    match cli.command {
+        Command::Config {
+            command: ConfigCommand::Example,
+        } => {
+            print!("{}", config::EXAMPLE);
+            Ok(())
+        }
+        Command::Migrate { db } => {
+            let url = db_url(&db);
+            Store::connect(&url).await?;
+            println!("数据库已是最新结构：{}", store::redact(&url));
+            Ok(())
+        }
+        Command::Init { db, template } => {
+            let t = template::builtin(&template).map_err(anyhow::Error::msg)?;
+            let s = Store::connect(&db_url(&db)).await?;
+            if s.current_campaign().await?.is_some() {
+                bail!("数据库中已有活动；`tuijin init` 只用于空数据库");
+            }
+            let id = s.load_template(&Actor::system("tuijin init"), &t).await?;
+            println!(
+                "已载入模板 {template}：活动编号 {id}，{} 个单位，{} 个工作小组，{} 项目标",
+                t.units.len(),
+                t.working_groups.len(),
+                t.targets.len()
+            );
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    username,
+                    name,
+                    role,
+                    unit,
+                    enterprise,
+                },
+        } => {
+            let s = Store::connect(&db_url(&db)).await?;
+            let nu = domain::users::parse_new_user(
+                &username,
+                &name,
+                &role,
+                unit.as_deref(),
+                enterprise.as_deref(),
+            )
+            .map_err(|errs| {
+                anyhow::anyhow!(
+                    errs.iter()
+                        .map(|e| format!("{}：{}", e.field, e.message))
+                        .collect::<Vec<_>>()
+                        .join("；")
+                )
+            })?;
+            let (pw, generated) = match std::env::var("TUIJIN_NEW_PASSWORD") {
+                Ok(p) => (p, false),
+                Err(_) => (store::users::random_password(), true),
+            };
+            let u = s
+                .create_user(&Actor::system("tuijin user add"), &nu, &pw)
+                .await?;
+            println!("已创建用户 {}（{}）", u.username, u.role.label());
+            if generated {
+                println!("初始密码：{pw}");
+            }
+            Ok(())
+        }
+        Command::Serve {
+            db,
+            listen,
+            demo,
+            secure_cookies,
+        } => {
+            init_logging(file.log.as_deref());
+            let listen = listen
+                .or(file.listen.clone())
+                .unwrap_or_else(|| "127.0.0.1:8080".into());
+            let secure_cookies = secure_cookies.or(file.secure_cookies).unwrap_or(false);
+            // Bind first: a port in use is reported before any database work.
+            let listener =
+                tokio::net::TcpListener::bind(&listen)
+                    .await
+                    .map_err(|e| match e.kind() {
+                        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+                            "无法监听 {listen}：端口已被占用（可用 --listen 换一个地址）"
+                        ),
+                        _ => anyhow::anyhow!("无法监听 {listen}：{e}"),
+                    })?;
+            let (url, demo_dir) = if demo {
+                let dir = std::env::temp_dir().join(format!("tuijin-demo-{}", std::process::id()));
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("无法创建演示目录 {}", dir.display()))?;
+                let path = dir.join("demo.db");
+                let _ = std::fs::remove_file(&path);
+                (format!("sqlite://{}", path.display()), Some(dir))
+            } else {
+                (db_url(&db), None)
+            };
+            let s = Store::connect(&url).await?;
+            if demo {
+                let t = template::builtin("longwan-2006").map_err(anyhow::Error::msg)?;
+                s.load_template(&Actor::system("演示"), &t).await?;
+            }
+            let admin_pw = std::env::var("TUIJIN_ADMIN_PASSWORD").ok();
+            if let Some((pw, generated)) = s.ensure_admin(admin_pw.as_deref()).await? {
+                if demo {
+                    create_demo_users(&s, &pw).await?;
+                }
+                println!("已创建管理员账号：用户名 admin");
+                if generated {
+                    println!("初始密码：{pw}    （只显示这一次，请妥善保存）");
+                } else {
+                    println!("密码：取自环境变量 TUIJIN_ADMIN_PASSWORD");
+                }
+                if demo {
+                    println!(
+                        "演示账号（密码相同）：leader（领导，只读）、jingmao（区经贸(交通)局 成员单位）"
+                    );
+                }
+            }
+            println!(
+                "推进 Tuijin 已启动：http://{}/  数据库：{}",
+                listener.local_addr()?,
+                store::redact(&url)
+            );
+            if s.current_campaign().await?.is_none() {
+                println!(
+                    "提示：数据库中还没有活动，可运行 `tuijin init --template longwan-2006` 载入 2006 年龙湾区“两个年”活动。"
+                );
+            }
+            let state = web::AppState {
+                store: s.clone(),
+                secure_cookies,
+            };
+            web::serve(listener, state).await.context("服务异常退出")?;
+            s.close().await;
+            if let Some(dir) = demo_dir {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn create_demo_users(s: &Store, pw: &str) -> anyhow::Result<()> {
+    let actor = Actor::system("演示");
+    for (username, name, role, unit) in [
+        ("leader", "分管副区长", "leader", None),
+        ("jingmao", "经贸局联络员", "unit", Some("economy")),
+    ] {
+        let nu = domain::users::parse_new_user(username, name, role, unit, None)
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        s.create_user(&actor, &nu, pw).await?;
+    }
+    Ok(())
+}

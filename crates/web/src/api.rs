@@ -1,0 +1,350 @@
+//! The JSON API under `/api/v1`, and its OpenAPI document at `/api/openapi.json`.
+//! Authentication: the session cookie or `Authorization: Bearer <token>` from
+//! `POST /api/v1/login`. No credentials: 401; the wrong role: 403.
+
+use crate::Shared;
+use crate::auth::{ApiLogin, ApiToken, ApiUser, api_login};
+use crate::error::{ApiError, AppError, ErrorBody, FieldErrorBody};
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::org::UnitKind;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+pub fn router() -> Router<Shared> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/v1/login", post(api_login))
+        .route("/v1/me", get(me))
+        .route("/v1/units", get(units))
+        .route("/v1/working-groups", get(working_groups))
+        .route("/v1/campaigns", get(campaigns))
+        .route("/v1/campaigns/{id}/targets", get(targets))
+        .route("/v1/users", get(users))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "推进 Tuijin API", description = "工业项目推进与企业服务平台的 JSON 接口。金额为整数元，面积为千分之一亩，比率为小数。"),
+    paths(api_login_doc, me, units, working_groups, campaigns, targets, users),
+    components(schemas(ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI document, for generated clients and for reading.
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// Exchanges a username and password for an API token.
+#[utoipa::path(post, path = "/api/v1/login", request_body = ApiLogin, tag = "auth",
+    responses((status = 200, body = ApiToken), (status = 401, body = ErrorBody)))]
+#[allow(dead_code)]
+fn api_login_doc() {}
+
+#[derive(Serialize, ToSchema)]
+struct UserJson {
+    id: i64,
+    username: String,
+    display_name: String,
+    /// admin, unit, leader or enterprise.
+    role: String,
+    unit_code: Option<String>,
+    enterprise_code: Option<String>,
+    active: bool,
+}
+
+impl From<store::users::User> for UserJson {
+    fn from(u: store::users::User) -> Self {
+        UserJson {
+            id: u.id,
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role.as_str().into(),
+            unit_code: u.unit_code,
+            enterprise_code: u.enterprise_code,
+            active: u.active,
+        }
+    }
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = UserJson), (status = 401, body = ErrorBody)))]
+async fn me(ApiUser(u): ApiUser) -> Json<UserJson> {
+    Json(u.into())
+}
+
+/// Every user (admins and leaders only).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])),
+    responses((status = 200, body = Vec<UserJson>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn users(State(st): State<Shared>, u: ApiUser) -> Result<Json<Vec<UserJson>>, ApiError> {
+    if !matches!(
+        u.0.role,
+        domain::users::Role::Admin | domain::users::Role::Leader
+    ) {
+        return Err(ApiError(AppError::Forbidden));
+    }
+    Ok(Json(
+        st.store
+            .users()
+            .await?
+            .into_iter()
+            .map(UserJson::from)
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+struct UnitJson {
+    code: String,
+    name: String,
+    /// township, sub_district, development_zone, department, financial_institution,
+    /// power_company, industry_association or other.
+    kind: String,
+    parent_code: Option<String>,
+    /// A stand-in the office is expected to rename.
+    placeholder: bool,
+    note: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+struct UnitsQuery {
+    /// Only units of this kind.
+    kind: Option<String>,
+}
+
+/// Every org unit, in configured order.
+#[utoipa::path(get, path = "/api/v1/units", tag = "organisation", params(UnitsQuery), security(("bearer" = [])),
+    responses((status = 200, body = Vec<UnitJson>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn units(
+    State(st): State<Shared>,
+    u: ApiUser,
+    Query(q): Query<UnitsQuery>,
+) -> Result<Json<Vec<UnitJson>>, ApiError> {
+    u.require_campaign_reader()?;
+    let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
+        Some(k) => Some(
+            k.parse::<UnitKind>()
+                .map_err(|e| AppError::BadRequest(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let units = st.store.units().await?;
+    Ok(Json(
+        units
+            .into_iter()
+            .filter(|u| kind.is_none_or(|k| u.kind == k))
+            .map(|u| UnitJson {
+                code: u.code,
+                name: u.name,
+                kind: u.kind.as_str().into(),
+                parent_code: u.parent_code,
+                placeholder: u.placeholder,
+                note: u.note,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+struct GroupUnitJson {
+    code: String,
+    name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+struct GroupJson {
+    code: String,
+    name: String,
+    duties: String,
+    lead_units: Vec<GroupUnitJson>,
+    participating_units: Vec<GroupUnitJson>,
+}
+
+#[derive(Deserialize, IntoParams)]
+struct GroupsQuery {
+    /// The campaign; default the current one.
+    campaign_id: Option<i64>,
+}
+
+/// The working groups of a campaign with lead and participating units and duties.
+#[utoipa::path(get, path = "/api/v1/working-groups", tag = "organisation", params(GroupsQuery), security(("bearer" = [])),
+    responses((status = 200, body = Vec<GroupJson>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn working_groups(
+    State(st): State<Shared>,
+    u: ApiUser,
+    Query(q): Query<GroupsQuery>,
+) -> Result<Json<Vec<GroupJson>>, ApiError> {
+    u.require_campaign_reader()?;
+    let id = match q.campaign_id {
+        Some(id) => st.store.campaign(id).await?.map(|c| c.id),
+        None => st.store.current_campaign().await?.map(|c| c.id),
+    }
+    .ok_or_else(|| AppError::NotFound("该活动".into()))?;
+    let conv = |v: Vec<store::org::GroupUnit>| {
+        v.into_iter()
+            .map(|u| GroupUnitJson {
+                code: u.code,
+                name: u.name,
+            })
+            .collect()
+    };
+    Ok(Json(
+        st.store
+            .working_groups(id)
+            .await?
+            .into_iter()
+            .map(|g| GroupJson {
+                code: g.code,
+                name: g.name,
+                duties: g.duties,
+                lead_units: conv(g.leads),
+                participating_units: conv(g.participants),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+struct AwardJson {
+    rank: i64,
+    name: String,
+    /// null means "若干名", set at evaluation.
+    winners: Option<i64>,
+    amount_yuan: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+struct CampaignJson {
+    id: i64,
+    code: String,
+    year: i32,
+    title: String,
+    issuing_body: String,
+    document_number: String,
+    issued_on: String,
+    division_code: String,
+    leader_head: String,
+    leader_deputies: Vec<String>,
+    office_unit_code: Option<String>,
+    joint_meeting_name: String,
+    member_unit_codes: Vec<String>,
+    awards: Vec<AwardJson>,
+}
+
+/// Every campaign, newest first, with its leadership and award scheme.
+#[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", security(("bearer" = [])),
+    responses((status = 200, body = Vec<CampaignJson>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn campaigns(
+    State(st): State<Shared>,
+    u: ApiUser,
+) -> Result<Json<Vec<CampaignJson>>, ApiError> {
+    u.require_campaign_reader()?;
+    let mut out = Vec::new();
+    for c in st.store.campaigns().await? {
+        let members = st
+            .store
+            .campaign_members(c.id)
+            .await?
+            .into_iter()
+            .map(|m| m.code)
+            .collect();
+        let awards = st
+            .store
+            .award_tiers(c.id)
+            .await?
+            .into_iter()
+            .map(|a| AwardJson {
+                rank: a.rank,
+                name: a.name,
+                winners: a.winners,
+                amount_yuan: a.amount_yuan,
+            })
+            .collect();
+        out.push(CampaignJson {
+            id: c.id,
+            code: c.code,
+            year: c.year,
+            title: c.title,
+            issuing_body: c.issuing_body,
+            document_number: c.document_number,
+            issued_on: c.issued_on,
+            division_code: c.division_code,
+            leader_head: c.leader_head,
+            leader_deputies: c.leader_deputies,
+            office_unit_code: c.office_unit,
+            joint_meeting_name: c.joint_meeting_name,
+            member_unit_codes: members,
+            awards,
+        });
+    }
+    Ok(Json(out))
+}
+
+#[derive(Serialize, ToSchema)]
+struct TargetJson {
+    code: String,
+    name: String,
+    description: String,
+    /// growth, sum, count or cohort_rate.
+    kind: String,
+    /// The formula's parameters (including `kind`).
+    #[schema(value_type = Object)]
+    formula: serde_json::Value,
+    /// A ratio as a fraction (0.14 for 14%), yuan, or a count.
+    target_value: f64,
+    /// ratio, yuan or count.
+    unit: String,
+    working_group_code: Option<String>,
+    responsible_unit_codes: Vec<String>,
+}
+
+/// The targets of a campaign.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/targets", tag = "campaigns", params(("id" = i64, Path, description = "campaign id")),
+    security(("bearer" = [])),
+    responses((status = 200, body = Vec<TargetJson>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn targets(
+    State(st): State<Shared>,
+    u: ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<TargetJson>>, ApiError> {
+    u.require_campaign_reader()?;
+    st.store
+        .campaign(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("编号为 {id} 的活动")))?;
+    Ok(Json(
+        st.store
+            .targets(id)
+            .await?
+            .into_iter()
+            .map(|t| TargetJson {
+                kind: t.formula.kind().into(),
+                formula: serde_json::to_value(&t.formula).unwrap_or_default(),
+                target_value: t.value.as_f64(),
+                unit: t.value.unit.as_str().into(),
+                code: t.code,
+                name: t.name,
+                description: t.description,
+                working_group_code: t.working_group_code,
+                responsible_unit_codes: t.responsible_units.into_iter().map(|(c, _)| c).collect(),
+            })
+            .collect(),
+    ))
+}

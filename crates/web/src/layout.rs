@@ -1,0 +1,81 @@
+//! What the base layout needs on every page: who is signed in, the CSRF token
+//! for forms, and which navigation entry is active.
+
+use crate::auth::Page;
+use domain::users::Role;
+
+/// The frame around every page.
+pub struct Chrome {
+    pub user_name: String,
+    pub role_label: &'static str,
+    /// Admins and leaders read users and the audit log.
+    pub reads_all: bool,
+    pub csrf: String,
+    pub active: &'static str,
+}
+
+impl Page {
+    /// The frame for a page whose navigation entry is `active`.
+    pub fn chrome(&self, active: &'static str) -> Chrome {
+        Chrome {
+            user_name: self.user.display_name.clone(),
+            role_label: self.user.role.label(),
+            reads_all: matches!(self.user.role, Role::Admin | Role::Leader),
+            csrf: self.csrf.clone(),
+            active,
+        }
+    }
+}
+
+/// A page of a list: which slice to show and links to the others.
+pub struct Paging {
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+impl Paging {
+    /// Clamps the requested page into range.
+    pub fn new(page: Option<i64>, per_page: i64, total: i64) -> Paging {
+        let pages = ((total + per_page - 1) / per_page).max(1);
+        Paging {
+            page: page.unwrap_or(1).clamp(1, pages),
+            per_page,
+            total,
+        }
+    }
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages()
+    }
+    pub fn prev(&self) -> i64 {
+        self.page - 1
+    }
+    pub fn next(&self) -> i64 {
+        self.page + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Paging;
+
+    #[test]
+    fn paging_clamps() {
+        let p = Paging::new(Some(9), 20, 45);
+        assert_eq!((p.page, p.pages(), p.offset()), (3, 3, 40));
+        let p = Paging::new(Some(0), 20, 0);
+        assert_eq!(
+            (p.page, p.pages(), p.has_next(), p.has_prev()),
+            (1, 1, false, false)
+        );
+    }
+}
