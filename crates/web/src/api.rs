@@ -22,6 +22,7 @@ pub fn router() -> Router<Shared> {
         .route("/v1/campaigns", get(campaigns))
         .route("/v1/campaigns/{id}/targets", get(targets))
         .route("/v1/users", get(users))
+        .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
 #[derive(OpenApi)]

@@ -42,6 +42,7 @@ pub fn app(state: AppState) -> Router {
         .merge(audit::router())
         .merge(assets::router())
         .nest("/api", api::router())
+        .fallback(|| async { AppError::NotFound("该页面".into()) })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

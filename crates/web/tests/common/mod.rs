@@ -1,0 +1,149 @@
+//! A real server on port 0 over a fresh database (`TEST_DATABASE_URL` picks
+//! SQLite or PostgreSQL), with the 2006 template and one user per role.
+
+#![allow(dead_code)]
+
+use domain::campaign::template;
+use domain::users::parse_new_user;
+use store::{Actor, Store};
+
+pub const PASSWORD: &str = "test-password-1";
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let store = store::testing::fresh_store().await;
+    let t = template::builtin("longwan-2006").unwrap();
+    store
+        .load_template(&Actor::system("test"), &t)
+        .await
+        .unwrap();
+    store.ensure_admin(Some(PASSWORD)).await.unwrap();
+    let actor = Actor::system("test");
+    for (u, n, r, unit, ent) in [
+        ("leader", "领导", "leader", None, None),
+        ("jingmao", "经贸局联络员", "unit", Some("economy"), None),
+        ("tudi", "国土分局联络员", "unit", Some("land"), None),
+        (
+            "qiye",
+            "企业用户",
+            "enterprise",
+            None,
+            Some("91330303MA0000000X"),
+        ),
+    ] {
+        store
+            .create_user(
+                &actor,
+                &parse_new_user(u, n, r, unit, ent).unwrap(),
+                PASSWORD,
+            )
+            .await
+            .unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = web::AppState {
+        store: store.clone(),
+        secure_cookies: false,
+    };
+    tokio::spawn(async move { web::serve(listener, state).await.unwrap() });
+    TestApp { base, store }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The CSRF token embedded in a page's forms.
+pub fn csrf_of(html: &str) -> String {
+    let i = html
+        .find("name=\"csrf\" value=\"")
+        .expect("page has a CSRF field")
+        + 19;
+    html[i..].split('"').next().unwrap().to_string()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Logs in through the form and returns the client and a CSRF token.
+    pub async fn login(&self, username: &str) -> (reqwest::Client, String) {
+        let c = client();
+        let html = c
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_of(&html);
+        let r = c
+            .post(self.url("/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", username),
+                ("password", PASSWORD),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "login of {username} should redirect");
+        (c, csrf)
+    }
+
+    /// An API bearer token for a user.
+    pub async fn token(&self, username: &str) -> String {
+        let r = client()
+            .post(self.url("/api/v1/login"))
+            .json(&serde_json::json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        r.json::<serde_json::Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
+impl TestApp {
+    /// Logs in with an explicit password.
+    pub async fn login_with(&self, username: &str, password: &str) -> (reqwest::Client, String) {
+        let c = client();
+        let html = c
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_of(&html);
+        let r = c
+            .post(self.url("/login"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", username),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "login of {username}");
+        (c, csrf)
+    }
+}
