@@ -47,7 +47,17 @@ pub fn load(path: Option<&Path>) -> anyhow::Result<FileConfig> {
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("无法读取配置文件 {}", p.display()))?;
-            toml::from_str(&text).with_context(|| format!("配置文件 {} 格式错误", p.display()))
+            toml::from_str(&text).map_err(|e| {
+                let line = e
+                    .span()
+                    .map(|s| text[..s.start].lines().count().max(1))
+                    .unwrap_or(1);
+                anyhow::anyhow!(
+                    "配置文件 {} 格式错误（第 {line} 行）：{}",
+                    p.display(),
+                    e.message().trim()
+                )
+            })
         }
     }
 }

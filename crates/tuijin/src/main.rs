@@ -7,7 +7,14 @@ mod config;
 #[tokio::main]
 async fn main() {
     if let Err(e) = cli::run().await {
-        eprintln!("错误：{e:#}");
+        // One line, whatever the cause's own formatting.
+        let msg = format!("{e:#}");
+        let line: Vec<&str> = msg
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        eprintln!("错误：{}", line.join(" "));
         std::process::exit(1);
     }
 }
