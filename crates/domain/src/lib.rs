@@ -6,5 +6,8 @@
 
 pub mod campaign;
 pub mod format;
+pub mod land;
 pub mod org;
+pub mod projects;
+pub mod targets;
 pub mod users;

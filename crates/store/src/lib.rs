@@ -8,7 +8,10 @@
 
 pub mod audit;
 pub mod campaigns;
+pub mod land;
 pub mod org;
+pub mod projects;
+pub mod targets;
 pub mod users;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
@@ -53,6 +56,8 @@ pub enum StoreError {
     Conflict(String),
     #[error("输入有误：{}", .0.iter().map(|e| format!("{}：{}", e.field, e.message)).collect::<Vec<_>>().join("；"))]
     Invalid(Vec<domain::users::FieldError>),
+    #[error("有 {} 处数据错误，未写入任何数据：{}", .0.len(), .0.iter().map(|e| format!("第 {} 条 {}：{}", e.row + 1, e.field, e.message)).collect::<Vec<_>>().join("；"))]
+    InvalidRows(Vec<projects::RowError>),
     #[error("数据库错误：{0}")]
     Db(#[from] sqlx::Error),
 }

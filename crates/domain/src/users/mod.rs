@@ -56,6 +56,34 @@ impl Role {
     }
 }
 
+/// What a user may change: everything, or only what belongs to one org unit
+/// (projects and parcels whose township or responsible unit is that unit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Unit(String),
+    Nothing,
+}
+
+impl Scope {
+    /// The scope of a role (with the user's unit code for `unit` users).
+    pub fn of(role: Role, unit_code: Option<&str>) -> Scope {
+        match (role, unit_code) {
+            (Role::Admin, _) => Scope::All,
+            (Role::Unit, Some(u)) => Scope::Unit(u.to_string()),
+            _ => Scope::Nothing,
+        }
+    }
+    /// May this user change a record of this township and responsible unit?
+    pub fn covers(&self, township_code: &str, responsible_unit_code: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Unit(u) => u == township_code || u == responsible_unit_code,
+            Scope::Nothing => false,
+        }
+    }
+}
+
 /// A validated new user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewUser {
@@ -209,6 +237,17 @@ mod tests {
         assert_eq!(lockout_seconds(5), 60);
         assert_eq!(lockout_seconds(6), 120);
         assert_eq!(lockout_seconds(50), 3600);
+    }
+
+    #[test]
+    fn scopes() {
+        assert!(Scope::of(Role::Admin, None).covers("a", "b"));
+        let s = Scope::of(Role::Unit, Some("land"));
+        assert!(s.covers("yongzhong", "land"));
+        assert!(s.covers("land", ""));
+        assert!(!s.covers("yongzhong", "drc"));
+        assert!(!Scope::of(Role::Leader, None).covers("a", "b"));
+        assert_eq!(Scope::of(Role::Unit, None), Scope::Nothing);
     }
 
     #[test]

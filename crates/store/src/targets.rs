@@ -1,0 +1,68 @@
+//! What the KPI engine reads: the facts of projects, parcels and investment.
+
+use crate::projects::date;
+use crate::{Result, Store};
+use domain::projects::{Period, ProjectKind};
+use domain::targets::{Facts, InvestmentFacts, ParcelFacts, ProjectFacts};
+use sqlx::Row;
+
+impl Store {
+    /// Loads the facts the target formulas need, in three queries.
+    pub async fn kpi_facts(&self) -> Result<Facts> {
+        let projects = sqlx::query(
+            "SELECT id, kind, key_project, land_area_millimu, reserved_on, approved_on, land_supplied_on, started_on, \
+             in_production_on, planned_completion_year FROM projects",
+        )
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ProjectFacts {
+                id: r.try_get("id")?,
+                kind: ProjectKind::parse(&r.try_get::<String, _>("kind")?),
+                key_project: r.try_get::<i64, _>("key_project")? != 0,
+                land_area_millimu: r.try_get("land_area_millimu")?,
+                reserved_on: date(r.try_get("reserved_on")?),
+                approved_on: date(r.try_get("approved_on")?),
+                land_supplied_on: date(r.try_get("land_supplied_on")?),
+                started_on: date(r.try_get("started_on")?),
+                in_production_on: date(r.try_get("in_production_on")?),
+                planned_completion_year: r.try_get::<Option<i64>, _>("planned_completion_year")?.map(|y| y as i32),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let parcels =
+            sqlx::query("SELECT id, area_millimu, expropriated_on, supplied_on FROM land_parcels")
+                .fetch_all(self.pool())
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok(ParcelFacts {
+                        id: r.try_get("id")?,
+                        area_millimu: r.try_get("area_millimu")?,
+                        expropriated_on: date(r.try_get("expropriated_on")?),
+                        supplied_on: date(r.try_get("supplied_on")?),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+        let investments =
+            sqlx::query("SELECT project_id, period, investment_yuan FROM project_progress")
+                .fetch_all(self.pool())
+                .await?
+                .iter()
+                .filter_map(|r| {
+                    let period: String = r.try_get("period").ok()?;
+                    Some(Ok(InvestmentFacts {
+                        project_id: r.try_get("project_id").ok()?,
+                        period: Period::parse(&period).ok()?,
+                        yuan: r.try_get("investment_yuan").ok()?,
+                    }))
+                })
+                .collect::<Result<Vec<_>>>()?;
+        Ok(Facts {
+            projects,
+            parcels,
+            investments,
+        })
+    }
+}
