@@ -22,14 +22,30 @@ pub fn router() -> Router<Shared> {
         .route("/v1/campaigns", get(campaigns))
         .route("/v1/campaigns/{id}/targets", get(targets))
         .route("/v1/users", get(users))
+        .route(
+            "/v1/campaigns/{id}/dashboard",
+            get(crate::targets::dashboard_api),
+        )
+        .merge(crate::projects::api_router())
+        .merge(crate::land::api_router())
         .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "推进 Tuijin API", description = "工业项目推进与企业服务平台的 JSON 接口。金额为整数元，面积为千分之一亩，比率为小数。"),
-    paths(api_login_doc, me, units, working_groups, campaigns, targets, users),
-    components(schemas(ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson)),
+    paths(
+        api_login_doc, me, units, working_groups, campaigns, targets, users,
+        crate::targets::dashboard_api,
+        crate::projects::api_upsert, crate::projects::api_list, crate::projects::api_get, crate::projects::api_progress,
+        crate::land::api_upsert, crate::land::api_list
+    ),
+    components(schemas(
+        ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
+        crate::targets::Dashboard, crate::targets::DashboardTarget,
+        crate::projects::ProjectIn, crate::projects::ProjectJson, crate::projects::ProgressIn, crate::projects::UpsertJson,
+        crate::land::ParcelJson
+    )),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;

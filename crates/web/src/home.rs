@@ -4,15 +4,16 @@ use crate::Shared;
 use crate::auth::Page;
 use crate::error::AppError;
 use crate::layout::Chrome;
+use crate::targets::{DashboardQuery, Evaluated, as_of_for, evaluate_all};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::routing::get;
 use chrono::NaiveDate;
 use domain::campaign::time_progress;
 use domain::format::percent;
-use store::campaigns::{Campaign, Target};
+use store::campaigns::Campaign;
 
 pub fn router() -> Router<Shared> {
     Router::new()
@@ -25,39 +26,41 @@ pub fn router() -> Router<Shared> {
 struct Home {
     chrome: Chrome,
     campaign: Option<Campaign>,
-    targets: Vec<Target>,
+    targets: Vec<Evaluated>,
     as_of: NaiveDate,
     time_progress: String,
+    year_start: String,
+    year_end: String,
 }
 
-/// Today, clamped into the campaign year (a past campaign is read at its last day).
-pub fn default_as_of(year: i32) -> NaiveDate {
-    let today = chrono::Local::now().date_naive();
-    let start = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
-    let end = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
-    today.clamp(start, end)
-}
-
-async fn home(State(st): State<Shared>, page: Page) -> Result<Home, AppError> {
+async fn home(
+    State(st): State<Shared>,
+    page: Page,
+    Query(q): Query<DashboardQuery>,
+) -> Result<Home, AppError> {
     let campaign = st.store.current_campaign().await?;
-    let (targets, as_of, tp) = match &campaign {
-        Some(c) => {
-            let as_of = default_as_of(c.year);
-            let tp = time_progress(c.year, as_of);
-            (
-                st.store.targets(c.id).await?,
-                as_of,
-                percent(tp.days_elapsed, tp.days_in_year, 1).unwrap_or_default(),
-            )
-        }
-        None => (vec![], chrono::Local::now().date_naive(), String::new()),
+    let Some(c) = campaign else {
+        let today = chrono::Local::now().date_naive();
+        return Ok(Home {
+            chrome: page.chrome("home"),
+            campaign: None,
+            targets: vec![],
+            as_of: today,
+            time_progress: String::new(),
+            year_start: String::new(),
+            year_end: String::new(),
+        });
     };
+    let as_of = as_of_for(&c, q.as_of.as_deref())?;
+    let tp = time_progress(c.year, as_of);
     Ok(Home {
         chrome: page.chrome("home"),
-        campaign,
-        targets,
+        targets: evaluate_all(&st, &c, as_of).await?,
         as_of,
-        time_progress: tp,
+        time_progress: percent(tp.days_elapsed, tp.days_in_year, 1).unwrap_or_default(),
+        year_start: format!("{}-01-01", c.year),
+        year_end: format!("{}-12-31", c.year),
+        campaign: Some(c),
     })
 }
 

@@ -10,9 +10,12 @@ mod auth;
 mod campaigns;
 mod error;
 mod home;
+mod land;
 mod layout;
 mod middleware;
 mod org;
+mod projects;
+mod targets;
 mod users;
 
 use axum::Router;
@@ -37,6 +40,8 @@ pub fn app(state: AppState) -> Router {
         .merge(home::router())
         .merge(auth::router())
         .merge(org::router())
+        .merge(projects::router())
+        .merge(land::router())
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())
