@@ -2,9 +2,11 @@
 //!
 //! One folder per concept: `org` (units, working groups, leadership),
 //! `campaign` (campaigns, targets, awards and the built-in templates),
-//! `users` (roles and what they may do), `format` (display of money, land, rates).
+//! `users` (roles and what they may do), `format` (display of money, land, rates),
+//! `demo` (the deterministic 2006 Longwan demo pipeline).
 
 pub mod campaign;
+pub mod demo;
 pub mod format;
 pub mod land;
 pub mod org;

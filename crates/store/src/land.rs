@@ -136,11 +136,16 @@ impl Store {
             if !scope.covers(&p.township_code, "")
                 || old.is_some_and(|o| !scope.covers(&o.parcel.township_code, ""))
             {
-                errs.push(RowError::new(i, "code", "只能修改本单位辖区内的地块"));
+                errs.push(RowError::new(i, "scope", "只能修改本单位辖区内的地块"));
             }
             if let (Some(t), Some(pid)) = (t, project_id) {
                 resolved.push((p, t, pid, old));
             }
+        }
+        let (denied, errs): (Vec<RowError>, Vec<RowError>) =
+            errs.into_iter().partition(|e| e.field == "scope");
+        if !denied.is_empty() {
+            return Err(StoreError::OutOfScope(denied));
         }
         if !errs.is_empty() {
             return Err(StoreError::InvalidRows(errs));

@@ -58,6 +58,8 @@ pub enum StoreError {
     Invalid(Vec<domain::users::FieldError>),
     #[error("有 {} 处数据错误，未写入任何数据：{}", .0.len(), .0.iter().map(|e| format!("第 {} 条 {}：{}", e.row + 1, e.field, e.message)).collect::<Vec<_>>().join("；"))]
     InvalidRows(Vec<projects::RowError>),
+    #[error("无权修改：{}", .0.iter().map(|e| format!("第 {} 条：{}", e.row + 1, e.message)).collect::<Vec<_>>().join("；"))]
+    OutOfScope(Vec<projects::RowError>),
     #[error("数据库错误：{0}")]
     Db(#[from] sqlx::Error),
 }

@@ -303,11 +303,16 @@ impl Store {
                     scope.covers(&o.project.township_code, &o.project.responsible_unit_code)
                 });
             if !allowed {
-                errs.push(RowError::new(i, "code", scope_error(scope)));
+                errs.push(RowError::new(i, "scope", scope_error(scope)));
             }
             if let (Some(t), Some(u)) = (t, u) {
                 resolved.push((p, t, u, old));
             }
+        }
+        let (denied, errs): (Vec<RowError>, Vec<RowError>) =
+            errs.into_iter().partition(|e| e.field == "scope");
+        if !denied.is_empty() {
+            return Err(StoreError::OutOfScope(denied));
         }
         if !errs.is_empty() {
             return Err(StoreError::InvalidRows(errs));
@@ -457,7 +462,7 @@ impl Store {
                     if !scope
                         .covers(&p.project.township_code, &p.project.responsible_unit_code) =>
                 {
-                    errs.push(RowError::new(i, "project_code", scope_error(scope)))
+                    errs.push(RowError::new(i, "scope", scope_error(scope)))
                 }
                 Some(_) => {}
             }
@@ -478,6 +483,11 @@ impl Store {
                     format!("项目“{}”的 {} 在本批数据中重复", e.project_code, e.period),
                 ));
             }
+        }
+        let (denied, errs): (Vec<RowError>, Vec<RowError>) =
+            errs.into_iter().partition(|e| e.field == "scope");
+        if !denied.is_empty() {
+            return Err(StoreError::OutOfScope(denied));
         }
         if !errs.is_empty() {
             return Err(StoreError::InvalidRows(errs));

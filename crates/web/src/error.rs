@@ -15,6 +15,8 @@ pub enum AppError {
     NotFound(String),
     Unauthorized,
     Forbidden,
+    /// Forbidden, saying why.
+    Denied(String),
     BadRequest(String),
     Invalid(Vec<FieldError>),
     Conflict(String),
@@ -26,7 +28,7 @@ impl AppError {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Denied(_) => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -38,7 +40,7 @@ impl AppError {
         match self {
             AppError::NotFound(_) => "not_found",
             AppError::Unauthorized => "unauthorized",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden | AppError::Denied(_) => "forbidden",
             AppError::BadRequest(_) => "bad_request",
             AppError::Invalid(_) => "invalid",
             AppError::Conflict(_) => "conflict",
@@ -52,7 +54,7 @@ impl AppError {
             AppError::NotFound(what) => format!("找不到{what}"),
             AppError::Unauthorized => "请先登录".into(),
             AppError::Forbidden => "您没有执行此操作的权限".into(),
-            AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),
+            AppError::BadRequest(m) | AppError::Conflict(m) | AppError::Denied(m) => m.clone(),
             AppError::Invalid(errs) => {
                 let parts: Vec<String> = errs
                     .iter()
@@ -79,6 +81,12 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(w) => AppError::NotFound(w),
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::Invalid(errs) => AppError::Invalid(errs),
+            e @ StoreError::OutOfScope(_) => AppError::Denied(e.to_string()),
+            StoreError::InvalidRows(rows) => AppError::Invalid(
+                rows.into_iter()
+                    .map(|r| FieldError::new(&format!("[{}].{}", r.row, r.field), r.message))
+                    .collect(),
+            ),
             other => AppError::Internal(other.to_string()),
         }
     }

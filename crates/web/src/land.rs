@@ -149,7 +149,7 @@ async fn select(st: &Shared, q: &ParcelQuery) -> Result<Selection, AppError> {
         .filter(|r| ne(&q.township).is_none_or(|t| r.parcel.township_code == t))
         .filter(|r| match ne(&q.supplied) {
             Some("yes") => r.parcel.supplied_on.is_some_and(|d| d <= as_of),
-            Some("no") => !r.parcel.supplied_on.is_some_and(|d| d <= as_of),
+            Some("no") => r.parcel.supplied_on.is_none_or(|d| d > as_of),
             _ => true,
         })
         .filter(|r| {

@@ -6,9 +6,12 @@ use crate::land::Parcel;
 use crate::users::FieldError;
 use chrono::NaiveDate;
 
+/// Looks a field up by name.
+type Lookup<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
+
 /// Reads named fields; `None` or blank means not given.
 pub struct Fields<'a> {
-    get: Box<dyn Fn(&str) -> Option<String> + 'a>,
+    get: Lookup<'a>,
     pub errors: Vec<FieldError>,
 }
 

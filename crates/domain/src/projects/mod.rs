@@ -388,9 +388,7 @@ impl std::fmt::Display for Period {
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let t = s
         .trim()
-        .replace(['/', '.'], "-")
-        .replace('年', "-")
-        .replace('月', "-")
+        .replace(['/', '.', '年', '月'], "-")
         .replace('日', "");
     let parts: Vec<&str> = t.split('-').collect();
     if parts.len() == 3

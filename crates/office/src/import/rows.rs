@@ -1,0 +1,219 @@
+//! One data row turned into a project, a progress entry or a parcel. A bad
+//! cell is recorded against its field and a neutral value used instead, so the
+//! rest of the row is still read and every problem is found.
+
+use super::ProgressInput;
+use super::cells;
+use super::columns::{Column, Kind};
+use calamine::Data;
+use chrono::NaiveDate;
+use domain::land::Parcel;
+use domain::projects::{Dates, Milestone, Period, Project, ProjectKind, ProjectStatus, check_code};
+use domain::users::FieldError;
+
+const EMPTY: &Data = &Data::Empty;
+
+/// The cells of one row by field, and the problems found so far.
+pub(crate) struct Row<'a> {
+    cells: Vec<(&'static Column, &'a Data)>,
+    pub errors: Vec<FieldError>,
+}
+
+impl<'a> Row<'a> {
+    /// A row from its cells, each with its column.
+    pub fn new(cells: Vec<(&'static Column, &'a Data)>) -> Self {
+        Row {
+            cells,
+            errors: Vec::new(),
+        }
+    }
+
+    fn cell(&self, field: &str) -> &'a Data {
+        self.cells
+            .iter()
+            .find(|(c, _)| c.field == field)
+            .map_or(EMPTY, |(_, d)| d)
+    }
+
+    /// Whether a field already has a problem.
+    pub fn has_error(&self, field: &str) -> bool {
+        self.errors.iter().any(|e| e.field == field)
+    }
+
+    /// Records a problem.
+    pub fn error(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    /// Required cells left empty.
+    pub fn check_required(&mut self) {
+        let blank: Vec<&'static Column> = self
+            .cells
+            .iter()
+            .filter(|(c, d)| c.required && cells::is_blank(d))
+            .map(|(c, _)| *c)
+            .collect();
+        for c in blank {
+            self.error(c.field, format!("{}不能为空", c.header));
+        }
+    }
+
+    fn take<T: Default>(&mut self, field: &str, r: Result<T, String>) -> T {
+        r.unwrap_or_else(|m| {
+            if !self.has_error(field) {
+                self.error(field, m);
+            }
+            T::default()
+        })
+    }
+
+    /// Trimmed text, no longer than the column allows.
+    pub fn text(&mut self, field: &str) -> String {
+        let r = cells::text(self.cell(field));
+        let v = self.take(field, r);
+        let max = self.cells.iter().find_map(|(c, _)| match c.kind {
+            Kind::Text(max) if c.field == field => Some(max),
+            _ => None,
+        });
+        if let Some(max) = max
+            && v.chars().count() > max
+        {
+            self.error(field, format!("不能超过 {max} 个字符"));
+        }
+        v
+    }
+
+    /// Whole yuan; 0 when empty.
+    pub fn money(&mut self, field: &str) -> i64 {
+        let r = cells::whole(self.cell(field));
+        self.take(field, r).unwrap_or(0)
+    }
+
+    /// Thousandths of a mu; 0 when empty.
+    pub fn mu(&mut self, field: &str) -> i64 {
+        let r = cells::thousandths(self.cell(field));
+        self.take(field, r).unwrap_or(0)
+    }
+
+    pub fn date(&mut self, field: &str) -> Option<NaiveDate> {
+        let r = cells::date(self.cell(field));
+        self.take(field, r)
+    }
+
+    pub fn period(&mut self, field: &str) -> Option<Period> {
+        let r = cells::period(self.cell(field));
+        self.take(field, r)
+    }
+
+    pub fn flag(&mut self, field: &str) -> bool {
+        let r = cells::flag(self.cell(field));
+        self.take(field, r)
+    }
+
+    pub fn year(&mut self, field: &str) -> Option<i32> {
+        let r = cells::year(self.cell(field));
+        self.take(field, r)
+    }
+}
+
+/// A project from a 项目 row.
+pub(crate) fn project(r: &mut Row) -> Project {
+    let kind_text = r.text("kind");
+    let kind = match ProjectKind::parse(&kind_text) {
+        Some(k) => k,
+        None => {
+            if !kind_text.is_empty() {
+                r.error(
+                    "kind",
+                    format!("项目类型“{kind_text}”无效，应为 工业项目 或 技改项目"),
+                );
+            }
+            // The kind with fewer rules, so no problem is made up.
+            ProjectKind::TechRenovation
+        }
+    };
+    let status_text = r.text("status");
+    let status = ProjectStatus::parse(&status_text).unwrap_or_else(|| {
+        r.error(
+            "status",
+            format!("状态“{status_text}”无效，应为 正常推进、暂缓 或 已取消"),
+        );
+        ProjectStatus::Active
+    });
+    let mut dates = Dates::default();
+    for m in Milestone::ALL {
+        dates.actual[m.index()] = r.date(&format!("{}_on", m.as_str()));
+    }
+    for m in Milestone::ALL {
+        dates.planned[m.index()] = r.date(&format!("planned_{}_on", m.as_str()));
+    }
+    Project {
+        code: r.text("code"),
+        national_code: r.text("national_code"),
+        name: r.text("name"),
+        enterprise_credit_code: r.text("enterprise_credit_code"),
+        enterprise_name: r.text("enterprise_name"),
+        township_code: r.text("township_code"),
+        kind,
+        key_project: r.flag("key_project"),
+        planned_investment_yuan: r.money("planned_investment_yuan"),
+        land_area_millimu: r.mu("land_area_millimu"),
+        responsible_unit_code: r.text("responsible_unit_code"),
+        responsible_person: r.text("responsible_person"),
+        responsible_phone: r.text("responsible_phone"),
+        pre_phase_funding_yuan: r.money("pre_phase_funding_yuan"),
+        notes: r.text("notes"),
+        dates,
+        variance_note: r.text("variance_note"),
+        planned_completion_year: r.year("planned_completion_year"),
+        status,
+        status_on: r.date("status_on"),
+        status_reason: r.text("status_reason"),
+    }
+}
+
+/// A progress entry from a 月度进展 row.
+pub(crate) fn progress(r: &mut Row) -> ProgressInput {
+    let project_code = r.text("project_code");
+    let period = r.period("period");
+    let investment_yuan = r.money("investment_completed_yuan");
+    let note = r.text("note");
+    ProgressInput {
+        project_code,
+        // An empty month is reported as a required cell; the value is not used.
+        period: period.unwrap_or(Period {
+            year: 1970,
+            month: 1,
+        }),
+        investment_yuan,
+        note,
+    }
+}
+
+/// The rules of a progress entry.
+pub(crate) fn check_progress(p: &ProgressInput) -> Vec<FieldError> {
+    let mut e = Vec::new();
+    if let Err(m) = check_code(&p.project_code) {
+        e.push(FieldError::new("project_code", m));
+    }
+    if p.investment_yuan < 0 {
+        e.push(FieldError::new(
+            "investment_completed_yuan",
+            "完成投资不能为负数",
+        ));
+    }
+    e
+}
+
+/// A parcel from a 地块 row.
+pub(crate) fn parcel(r: &mut Row) -> Parcel {
+    Parcel {
+        code: r.text("code"),
+        township_code: r.text("township_code"),
+        area_millimu: r.mu("area_millimu"),
+        expropriated_on: r.date("expropriated_on"),
+        supplied_on: r.date("supplied_on"),
+        project_code: r.text("project_code"),
+        notes: r.text("notes"),
+    }
+}

@@ -1,0 +1,501 @@
+use super::*;
+use chrono::NaiveDate;
+use domain::projects::{Dates, Milestone, ProjectKind, ProjectStatus};
+use rust_xlsxwriter::{ExcelDateTime, Format};
+
+/// A cell of a test workbook.
+enum V {
+    T(&'static str),
+    N(f64),
+    D(u16, u8, u8),
+    B,
+}
+use V::*;
+
+fn book(sheets: &[(&str, Vec<Vec<V>>)]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                match v {
+                    T(s) => {
+                        ws.write_string(r, c, *s).unwrap();
+                    }
+                    N(f) => {
+                        ws.write_number(r, c, *f).unwrap();
+                    }
+                    D(y, m, d) => {
+                        let dt = ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
+                        ws.write_datetime_with_format(r, c, dt, &date).unwrap();
+                    }
+                    B => {}
+                }
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn headers(hs: &[&'static str]) -> Vec<V> {
+    hs.iter().map(|h| T(h)).collect()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn project(code: &str, name: &str, township: &str, kind: ProjectKind) -> Project {
+    Project {
+        code: code.into(),
+        national_code: String::new(),
+        name: name.into(),
+        enterprise_credit_code: String::new(),
+        enterprise_name: String::new(),
+        township_code: township.into(),
+        kind,
+        key_project: false,
+        planned_investment_yuan: 0,
+        land_area_millimu: 0,
+        responsible_unit_code: String::new(),
+        responsible_person: String::new(),
+        responsible_phone: String::new(),
+        pre_phase_funding_yuan: 0,
+        notes: String::new(),
+        dates: Dates::default(),
+        variance_note: String::new(),
+        planned_completion_year: None,
+        status: ProjectStatus::Active,
+        status_on: None,
+        status_reason: String::new(),
+    }
+}
+
+const PROGRESS_HEADERS: &[&str] = &["项目编号*", "月份*", "当月完成投资（元）*", "进展说明"];
+const PARCEL_HEADERS: &[&str] = &[
+    "地块编号*",
+    "所在镇街*",
+    "面积（亩）*",
+    "征收日期",
+    "供地日期",
+    "供地项目编号",
+    "备注",
+];
+
+#[test]
+fn date_cells_and_numbers() {
+    let bytes = book(&[
+        ("填写说明", vec![vec![T("随便写点什么"), N(1.0)]]),
+        (
+            "项目",
+            vec![
+                headers(&[
+                    "项目名称*",
+                    " 项目编号 * ",
+                    "所在镇街",
+                    "项目类型*",
+                    "重点项目",
+                    "计划总投资(元)",
+                    "用地面积（亩）",
+                    "联系电话",
+                    "入库日期",
+                    "立项日期",
+                    "供地日期",
+                    "计划开工日期",
+                    "计划竣工年度",
+                ]),
+                vec![
+                    T("龙湾阀门扩产项目"),
+                    T("LW2006-001"),
+                    T(" 沙城镇 "),
+                    T("工业项目"),
+                    T("是"),
+                    N(50_000_000.0),
+                    N(1455.739),
+                    N(13805770001.0),
+                    D(2005, 3, 1),
+                    D(2005, 5, 10),
+                    D(2005, 12, 20),
+                    D(2006, 3, 1),
+                    N(2006.0),
+                ],
+                vec![T("  "), B, B],
+                vec![
+                    T("技改项目甲"),
+                    N(2006002.0),
+                    T("永中街道"),
+                    T("技改项目"),
+                    B,
+                    B,
+                    N(0.001),
+                ],
+            ],
+        ),
+        (
+            "月度进展",
+            vec![
+                headers(PROGRESS_HEADERS),
+                vec![
+                    T("LW2006-001"),
+                    D(2006, 3, 15),
+                    N(1_200_000.0),
+                    T("厂房主体施工"),
+                ],
+            ],
+        ),
+        (
+            "地块",
+            vec![
+                headers(PARCEL_HEADERS),
+                vec![
+                    T("DK-01"),
+                    T("沙城镇"),
+                    N(1550.0),
+                    D(2005, 6, 1),
+                    D(2005, 12, 20),
+                    T("LW2006-001"),
+                ],
+            ],
+        ),
+    ]);
+    // The date cells reach the reader as Excel dates, not bare numbers.
+    let mut raw = open_workbook_auto_from_rs(Cursor::new(&bytes[..])).unwrap();
+    let range = raw.worksheet_range("项目").unwrap();
+    assert!(matches!(range.get_value((1, 8)), Some(Data::DateTime(_))));
+    let wb = read(&bytes).unwrap();
+
+    let mut a = project(
+        "LW2006-001",
+        "龙湾阀门扩产项目",
+        "沙城镇",
+        ProjectKind::Industrial,
+    );
+    a.key_project = true;
+    a.planned_investment_yuan = 50_000_000;
+    a.land_area_millimu = 1_455_739;
+    a.responsible_phone = "13805770001".into();
+    a.dates.actual[Milestone::Reserved.index()] = Some(day(2005, 3, 1));
+    a.dates.actual[Milestone::Approved.index()] = Some(day(2005, 5, 10));
+    a.dates.actual[Milestone::LandSupplied.index()] = Some(day(2005, 12, 20));
+    a.dates.planned[Milestone::Started.index()] = Some(day(2006, 3, 1));
+    a.planned_completion_year = Some(2006);
+    let mut b = project(
+        "2006002",
+        "技改项目甲",
+        "永中街道",
+        ProjectKind::TechRenovation,
+    );
+    b.land_area_millimu = 1;
+    assert_eq!(wb.projects, vec![(2, a), (4, b)]);
+
+    assert_eq!(
+        wb.progress,
+        vec![(
+            2,
+            ProgressInput {
+                project_code: "LW2006-001".into(),
+                period: Period {
+                    year: 2006,
+                    month: 3
+                },
+                investment_yuan: 1_200_000,
+                note: "厂房主体施工".into(),
+            }
+        )]
+    );
+    assert_eq!(
+        wb.parcels,
+        vec![(
+            2,
+            Parcel {
+                code: "DK-01".into(),
+                township_code: "沙城镇".into(),
+                area_millimu: 1_550_000,
+                expropriated_on: Some(day(2005, 6, 1)),
+                supplied_on: Some(day(2005, 12, 20)),
+                project_code: "LW2006-001".into(),
+                notes: String::new(),
+            }
+        )]
+    );
+}
+
+#[test]
+fn everything_as_text() {
+    let bytes = book(&[
+        (
+            "项目",
+            vec![
+                headers(&[
+                    "项目编号*",
+                    "项目名称*",
+                    "所在镇街*",
+                    "项目类型*",
+                    "重点项目",
+                    "计划总投资（元）",
+                    "用地面积（亩）",
+                    "责任单位",
+                    "联系电话",
+                    "立项日期",
+                    "开工日期",
+                    "计划开工日期",
+                    "延误原因",
+                    "状态",
+                    "状态日期",
+                    "状态原因",
+                ]),
+                vec![
+                    T("LW-2"),
+                    T("汽摩配项目"),
+                    T("shacheng"),
+                    T("industrial"),
+                    T("Y"),
+                    T("50,000,000"),
+                    T("1455.739"),
+                    T("区经贸(交通)局"),
+                    T("0577-86888888"),
+                    T("2006/3/5"),
+                    T("2006年5月10日"),
+                    T("2006-04-30"),
+                    T("审批延迟"),
+                    T("暂缓"),
+                    T("2006-06-01"),
+                    T("资金未到位"),
+                ],
+            ],
+        ),
+        (
+            "月度进展",
+            vec![
+                headers(PROGRESS_HEADERS),
+                vec![T("LW-2"), T("2006-03"), T("1,200,000"), B],
+                vec![T("LW-2"), T("2006年4月"), T("0"), T("停工")],
+            ],
+        ),
+        (
+            "地块",
+            vec![
+                headers(PARCEL_HEADERS),
+                vec![
+                    T("DK-2"),
+                    T("永中街道"),
+                    T("0.001"),
+                    T("2005-06-01"),
+                    B,
+                    B,
+                    T("零星地块"),
+                ],
+            ],
+        ),
+    ]);
+    let wb = read(&bytes).unwrap();
+    let mut p = project("LW-2", "汽摩配项目", "shacheng", ProjectKind::Industrial);
+    p.key_project = true;
+    p.planned_investment_yuan = 50_000_000;
+    p.land_area_millimu = 1_455_739;
+    p.responsible_unit_code = "区经贸(交通)局".into();
+    p.responsible_phone = "0577-86888888".into();
+    p.dates.actual[Milestone::Approved.index()] = Some(day(2006, 3, 5));
+    p.dates.actual[Milestone::Started.index()] = Some(day(2006, 5, 10));
+    p.dates.planned[Milestone::Started.index()] = Some(day(2006, 4, 30));
+    p.variance_note = "审批延迟".into();
+    p.status = ProjectStatus::Suspended;
+    p.status_on = Some(day(2006, 6, 1));
+    p.status_reason = "资金未到位".into();
+    assert_eq!(wb.projects, vec![(2, p)]);
+    let got: Vec<(usize, String, i64, &str)> = wb
+        .progress
+        .iter()
+        .map(|(r, e)| (*r, e.period.to_string(), e.investment_yuan, e.note.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (2, "2006-03".to_string(), 1_200_000, ""),
+            (3, "2006-04".to_string(), 0, "停工")
+        ]
+    );
+    assert_eq!(wb.parcels.len(), 1);
+    assert_eq!(wb.parcels[0].1.area_millimu, 1);
+    assert_eq!(wb.parcels[0].1.expropriated_on, Some(day(2005, 6, 1)));
+    assert_eq!(wb.parcels[0].1.notes, "零星地块");
+}
+
+#[test]
+fn every_problem_is_reported_with_its_place() {
+    let bytes = book(&[
+        (
+            "地块",
+            vec![
+                headers(&["地块编号*", "所在镇街*", "供地日期"]),
+                vec![T("DK-1"), T("沙城镇"), T("2006-13-01")],
+            ],
+        ),
+        (
+            "项目",
+            vec![
+                headers(&[
+                    "项目编号*",
+                    "项目名称*",
+                    "所在镇街*",
+                    "项目类型*",
+                    "计划总投资（元）",
+                    "用地面积（亩）",
+                    "立项日期",
+                    "开工日期",
+                    "负责人电话",
+                ]),
+                vec![
+                    T("P-1"),
+                    T("甲"),
+                    T("沙城镇"),
+                    T("工业项目"),
+                    B,
+                    B,
+                    T("2006-05-01"),
+                    T("2006-04-01"),
+                    T("x"),
+                ],
+                vec![T("P-2"), T("乙"), T("沙城镇"), T("工厂"), B, T("-5")],
+                vec![T("P-1"), T("丙"), T("沙城镇"), T("技改项目"), N(12.5)],
+                vec![T("P-3"), B, T("沙城镇"), T("技改项目")],
+            ],
+        ),
+        (
+            "月度进展",
+            vec![
+                headers(&["项目编号", "月份", "当月完成投资（元）"]),
+                vec![T("P-1"), T("2006-03"), N(12.5)],
+                vec![T("P-1"), D(2006, 3, 20), N(100.0)],
+            ],
+        ),
+    ]);
+    let errs = read(&bytes).unwrap_err();
+    let got: Vec<(&str, usize, &str)> = errs
+        .iter()
+        .map(|e| (e.sheet.as_str(), e.row, e.column.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("项目", 1, "负责人电话"),
+            ("项目", 2, "开工日期"),
+            ("项目", 3, "项目类型"),
+            ("项目", 3, "用地面积（亩）"),
+            ("项目", 4, "项目编号"),
+            ("项目", 4, "计划总投资（元）"),
+            ("项目", 5, "项目名称"),
+            ("月度进展", 2, "当月完成投资（元）"),
+            ("月度进展", 3, "月份"),
+            ("地块", 1, "面积（亩）"),
+            ("地块", 2, "供地日期"),
+        ],
+        "{errs:#?}"
+    );
+    let msg = |i: usize| errs[i].message.as_str();
+    assert!(msg(0).contains("未知的列"), "{}", msg(0));
+    assert!(msg(1).contains("早于"), "{}", msg(1));
+    assert!(msg(2).contains("工厂"), "{}", msg(2));
+    assert_eq!(msg(3), "不能为负数");
+    assert!(msg(4).contains("与第 2 行重复"), "{}", msg(4));
+    assert!(msg(5).contains("12.5"), "{}", msg(5));
+    assert_eq!(msg(6), "项目名称不能为空");
+    assert!(msg(8).contains("与第 2 行重复"), "{}", msg(8));
+    assert_eq!(msg(9), "缺少必填列“面积（亩）”");
+    assert!(msg(10).contains("2006-13-01"), "{}", msg(10));
+}
+
+#[test]
+fn files_without_import_sheets_or_not_excel() {
+    let errs = read(&book(&[("Sheet1", vec![headers(&["项目编号"])])])).unwrap_err();
+    assert_eq!(errs.len(), 1);
+    assert_eq!((errs[0].sheet.as_str(), errs[0].row), ("", 0));
+    for name in ["项目", "月度进展", "地块"] {
+        assert!(errs[0].message.contains(name), "{}", errs[0].message);
+    }
+    let errs = read(b"not a spreadsheet").unwrap_err();
+    assert!(errs[0].message.contains("无法读取"));
+}
+
+#[test]
+fn header_must_be_row_one_and_empty_sheets_are_skipped() {
+    let errs = read(&book(&[(
+        "项目",
+        vec![vec![], headers(&["项目编号*", "项目名称*"])],
+    )]))
+    .unwrap_err();
+    assert_eq!((errs[0].row, errs[0].column.as_str()), (1, ""));
+    let wb = read(&book(&[
+        ("地块", vec![]),
+        ("月度进展", vec![headers(PROGRESS_HEADERS)]),
+    ]))
+    .unwrap();
+    assert_eq!(wb, Workbook::default());
+}
+
+#[test]
+fn template_round_trips() {
+    let bytes = template();
+    assert_eq!(read(&bytes), Ok(Workbook::default()));
+    let mut book = open_workbook_auto_from_rs(Cursor::new(&bytes[..])).unwrap();
+    assert_eq!(book.sheet_names(), ["项目", "月度进展", "地块", "填写说明"]);
+    let range = book.worksheet_range("项目").unwrap();
+    let first: Vec<String> = (0..4)
+        .map(|c| range.get_value((0, c)).unwrap().to_string())
+        .collect();
+    assert_eq!(
+        first,
+        [
+            "项目编号*",
+            "全国项目代码",
+            "项目名称*",
+            "企业统一社会信用代码"
+        ]
+    );
+    let help = book.worksheet_range("填写说明").unwrap();
+    let text: String = help.cells().map(|(_, _, d)| d.to_string()).collect();
+    for needle in [
+        "计划总投资（元）",
+        "亩",
+        "2006年3月5日",
+        "组织单位",
+        "不会导入",
+        "重复导入",
+    ] {
+        assert!(text.contains(needle), "{needle}");
+    }
+}
+
+#[test]
+fn columns_by_field() {
+    assert_eq!(column_for(Sheet::Projects, "started_on"), "开工日期");
+    assert_eq!(
+        column_for(Sheet::Projects, "planned_started_on"),
+        "计划开工日期"
+    );
+    assert_eq!(column_for(Sheet::Projects, "township_code"), "所在镇街");
+    assert_eq!(
+        column_for(Sheet::Projects, "land_area_millimu"),
+        "用地面积（亩）"
+    );
+    assert_eq!(column_for(Sheet::Projects, "variance_note"), "延误原因");
+    assert_eq!(column_for(Sheet::Projects, "code"), "项目编号");
+    assert_eq!(
+        column_for(Sheet::Progress, "investment_completed_yuan"),
+        "当月完成投资（元）"
+    );
+    assert_eq!(
+        column_for(Sheet::Progress, "investment_yuan"),
+        "当月完成投资（元）"
+    );
+    assert_eq!(column_for(Sheet::Progress, "project_code"), "项目编号");
+    assert_eq!(column_for(Sheet::Progress, "period"), "月份");
+    assert_eq!(column_for(Sheet::Parcels, "area_millimu"), "面积（亩）");
+    assert_eq!(column_for(Sheet::Parcels, "code"), "地块编号");
+    assert_eq!(column_for(Sheet::Parcels, "project_code"), "供地项目编号");
+    assert_eq!(column_for(Sheet::Parcels, "nonsense"), "");
+    assert_eq!(Sheet::Progress.name(), "月度进展");
+}
