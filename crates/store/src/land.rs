@@ -1,14 +1,13 @@
 //! Land parcels: upsert by code (all-or-nothing, idempotent), list, detail.
 
-use crate::audit::{self, Actor};
-use crate::projects::{RowError, UnitIndex, UpsertReport, date};
-use crate::{Result, Store, StoreError, now_text};
+use crate::audit::Actor;
+use crate::projects::{Batch, UpsertReport, date};
+use crate::{Result, Store};
 use domain::land::Parcel;
 use domain::users::Scope;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use std::collections::{HashMap, HashSet};
 
 /// A stored parcel with the names a page shows.
 #[derive(Debug, Clone, Serialize)]
@@ -86,128 +85,10 @@ impl Store {
         scope: &Scope,
         rows: &[Parcel],
     ) -> Result<UpsertReport> {
-        let units = UnitIndex::load(self).await?;
-        let existing: HashMap<String, ParcelRecord> = self
-            .parcels()
-            .await?
-            .into_iter()
-            .map(|r| (r.parcel.code.clone(), r))
-            .collect();
-        let projects: HashMap<String, i64> = self
-            .projects()
-            .await?
-            .into_iter()
-            .map(|r| (r.project.code, r.id))
-            .collect();
-        let mut errs = Vec::new();
-        let mut seen = HashSet::new();
-        let mut resolved = Vec::new();
-        for (i, p) in rows.iter().enumerate() {
-            for e in p.check() {
-                errs.push(RowError::new(i, &e.field, e.message));
-            }
-            if !seen.insert(p.code.clone()) {
-                errs.push(RowError::new(
-                    i,
-                    "code",
-                    format!("地块编号“{}”在本批数据中重复", p.code),
-                ));
-            }
-            let t = units
-                .township(&p.township_code)
-                .map_err(|m| errs.push(RowError::new(i, "township_code", m)))
-                .ok();
-            let project_id = if p.project_code.is_empty() {
-                Some(None)
-            } else {
-                match projects.get(&p.project_code) {
-                    Some(id) => Some(Some(*id)),
-                    None => {
-                        errs.push(RowError::new(
-                            i,
-                            "project_code",
-                            format!("没有编号为“{}”的项目", p.project_code),
-                        ));
-                        None
-                    }
-                }
-            };
-            let old = existing.get(&p.code);
-            if !scope.covers(&p.township_code, "")
-                || old.is_some_and(|o| !scope.covers(&o.parcel.township_code, ""))
-            {
-                errs.push(RowError::new(i, "scope", "只能修改本单位辖区内的地块"));
-            }
-            if let (Some(t), Some(pid)) = (t, project_id) {
-                resolved.push((p, t, pid, old));
-            }
-        }
-        let (denied, errs): (Vec<RowError>, Vec<RowError>) =
-            errs.into_iter().partition(|e| e.field == "scope");
-        if !denied.is_empty() {
-            return Err(StoreError::OutOfScope(denied));
-        }
-        if !errs.is_empty() {
-            return Err(StoreError::InvalidRows(errs));
-        }
-        let now = now_text();
-        let mut report = UpsertReport::default();
-        let mut tx = self.pool().begin().await?;
-        for (p, township_id, project_id, old) in resolved {
-            let after = serde_json::to_value(p).unwrap_or_default();
-            match old {
-                Some(o) if &o.parcel == p => report.unchanged += 1,
-                Some(o) => {
-                    sqlx::query("UPDATE land_parcels SET township_id = $1, area_millimu = $2, expropriated_on = $3, supplied_on = $4, project_id = $5, notes = $6, updated_at = $7 WHERE id = $8")
-                        .bind(township_id)
-                        .bind(p.area_millimu)
-                        .bind(p.expropriated_on.map(|d| d.to_string()))
-                        .bind(p.supplied_on.map(|d| d.to_string()))
-                        .bind(project_id)
-                        .bind(&p.notes)
-                        .bind(&now)
-                        .bind(o.id)
-                        .execute(&mut *tx)
-                        .await?;
-                    audit::record(
-                        &mut tx,
-                        actor,
-                        "land_parcel",
-                        &p.code,
-                        "update",
-                        Some(&serde_json::to_value(&o.parcel).unwrap_or_default()),
-                        Some(&after),
-                    )
-                    .await?;
-                    report.updated += 1;
-                }
-                None => {
-                    sqlx::query("INSERT INTO land_parcels (code, township_id, area_millimu, expropriated_on, supplied_on, project_id, notes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)")
-                        .bind(&p.code)
-                        .bind(township_id)
-                        .bind(p.area_millimu)
-                        .bind(p.expropriated_on.map(|d| d.to_string()))
-                        .bind(p.supplied_on.map(|d| d.to_string()))
-                        .bind(project_id)
-                        .bind(&p.notes)
-                        .bind(&now)
-                        .execute(&mut *tx)
-                        .await?;
-                    audit::record(
-                        &mut tx,
-                        actor,
-                        "land_parcel",
-                        &p.code,
-                        "create",
-                        None,
-                        Some(&after),
-                    )
-                    .await?;
-                    report.created += 1;
-                }
-            }
-        }
-        tx.commit().await?;
-        Ok(report)
+        let batch = Batch {
+            parcels: rows.to_vec(),
+            ..Default::default()
+        };
+        Ok(self.apply_batch(actor, scope, &batch).await?.parcels)
     }
 }

@@ -7,6 +7,7 @@
 //! `users` (accounts, login, sessions), `audit` (the audit trail).
 
 pub mod audit;
+pub mod batch;
 pub mod campaigns;
 pub mod land;
 pub mod org;

@@ -1,8 +1,9 @@
 //! Projects: upsert by code (all-or-nothing, idempotent), milestones with
 //! their history, monthly progress.
 
-use crate::audit::{self, Actor};
-use crate::{Result, Store, StoreError, now_text};
+use crate::audit::Actor;
+pub use crate::batch::Batch;
+use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use domain::projects::{Dates, Milestone, Period, Project, ProjectKind, ProjectStatus};
 use domain::users::Scope;
@@ -10,19 +11,30 @@ use serde::Serialize;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, Row};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-/// A problem with one input row (0-based index into what was sent).
+/// Which part of a batch a row belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    Projects,
+    Parcels,
+    Progress,
+}
+
+/// A problem with one input row (0-based index into its part of the batch).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RowError {
+    pub part: Part,
     pub row: usize,
     pub field: String,
     pub message: String,
 }
 
 impl RowError {
-    pub fn new(row: usize, field: &str, message: impl Into<String>) -> Self {
+    pub fn new(part: Part, row: usize, field: &str, message: impl Into<String>) -> Self {
         RowError {
+            part,
             row,
             field: field.to_string(),
             message: message.into(),
@@ -140,7 +152,7 @@ fn project_from_row(r: &AnyRow) -> Result<ProjectRecord> {
 }
 
 /// Binds a project's columns in the order of INSERT and UPDATE below.
-fn bind_project<'q>(
+pub(crate) fn bind_project<'q>(
     q: Query<'q, Any, AnyArguments>,
     p: &'q Project,
     township_id: i64,
@@ -177,7 +189,7 @@ fn bind_project<'q>(
         .bind(now)
 }
 
-const INSERT_PROJECT: &str = "INSERT INTO projects (code, national_code, name, enterprise_credit_code, enterprise_name, township_id, kind, \
+pub(crate) const INSERT_PROJECT: &str = "INSERT INTO projects (code, national_code, name, enterprise_credit_code, enterprise_name, township_id, kind, \
      key_project, planned_investment_yuan, land_area_millimu, responsible_unit_id, responsible_person, responsible_phone, \
      pre_phase_funding_yuan, notes, reserved_on, approved_on, land_supplied_on, site_entered_on, started_on, completed_on, \
      in_production_on, planned_reserved_on, planned_approved_on, planned_land_supplied_on, planned_site_entered_on, \
@@ -185,7 +197,7 @@ const INSERT_PROJECT: &str = "INSERT INTO projects (code, national_code, name, e
      status_on, status_reason, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
      $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $35) RETURNING id";
 
-const UPDATE_PROJECT: &str = "UPDATE projects SET code = $1, national_code = $2, name = $3, enterprise_credit_code = $4, \
+pub(crate) const UPDATE_PROJECT: &str = "UPDATE projects SET code = $1, national_code = $2, name = $3, enterprise_credit_code = $4, \
      enterprise_name = $5, township_id = $6, kind = $7, key_project = $8, planned_investment_yuan = $9, land_area_millimu = $10, \
      responsible_unit_id = $11, responsible_person = $12, responsible_phone = $13, pre_phase_funding_yuan = $14, notes = $15, \
      reserved_on = $16, approved_on = $17, land_supplied_on = $18, site_entered_on = $19, started_on = $20, completed_on = $21, \
@@ -231,7 +243,7 @@ impl UnitIndex {
     }
 }
 
-fn scope_error(scope: &Scope) -> String {
+pub(crate) fn scope_error(scope: &Scope) -> String {
     match scope {
         Scope::Unit(u) => format!("只能修改本单位（{u}）负责或位于本单位辖区的记录"),
         _ => "没有修改权限".into(),
@@ -268,116 +280,11 @@ impl Store {
         scope: &Scope,
         rows: &[Project],
     ) -> Result<UpsertReport> {
-        let units = UnitIndex::load(self).await?;
-        let existing: HashMap<String, ProjectRecord> = self
-            .projects()
-            .await?
-            .into_iter()
-            .map(|r| (r.project.code.clone(), r))
-            .collect();
-        let mut errs = Vec::new();
-        let mut seen = HashSet::new();
-        let mut resolved = Vec::new();
-        for (i, p) in rows.iter().enumerate() {
-            for e in p.check() {
-                errs.push(RowError::new(i, &e.field, e.message));
-            }
-            if !seen.insert(p.code.clone()) {
-                errs.push(RowError::new(
-                    i,
-                    "code",
-                    format!("项目编号“{}”在本批数据中重复", p.code),
-                ));
-            }
-            let t = units
-                .township(&p.township_code)
-                .map_err(|m| errs.push(RowError::new(i, "township_code", m)))
-                .ok();
-            let u = units
-                .unit(&p.responsible_unit_code)
-                .map_err(|m| errs.push(RowError::new(i, "responsible_unit_code", m)))
-                .ok();
-            let old = existing.get(&p.code);
-            let allowed = scope.covers(&p.township_code, &p.responsible_unit_code)
-                && old.is_none_or(|o| {
-                    scope.covers(&o.project.township_code, &o.project.responsible_unit_code)
-                });
-            if !allowed {
-                errs.push(RowError::new(i, "scope", scope_error(scope)));
-            }
-            if let (Some(t), Some(u)) = (t, u) {
-                resolved.push((p, t, u, old));
-            }
-        }
-        let (denied, errs): (Vec<RowError>, Vec<RowError>) =
-            errs.into_iter().partition(|e| e.field == "scope");
-        if !denied.is_empty() {
-            return Err(StoreError::OutOfScope(denied));
-        }
-        if !errs.is_empty() {
-            return Err(StoreError::InvalidRows(errs));
-        }
-        let now = now_text();
-        let mut report = UpsertReport::default();
-        let mut tx = self.pool().begin().await?;
-        for (p, township_id, unit_id, old) in resolved {
-            match old {
-                Some(o) if &o.project == p => report.unchanged += 1,
-                Some(o) => {
-                    bind_project(sqlx::query(UPDATE_PROJECT), p, township_id, unit_id, &now)
-                        .bind(o.id)
-                        .execute(&mut *tx)
-                        .await?;
-                    record_date_changes(
-                        &mut tx,
-                        actor,
-                        o.id,
-                        &o.project.dates,
-                        &p.dates,
-                        &now,
-                        &p.variance_note,
-                    )
-                    .await?;
-                    let (b, a) = (
-                        serde_json::to_value(&o.project).unwrap_or_default(),
-                        serde_json::to_value(p).unwrap_or_default(),
-                    );
-                    audit::record(
-                        &mut tx,
-                        actor,
-                        "project",
-                        &p.code,
-                        "update",
-                        Some(&b),
-                        Some(&a),
-                    )
-                    .await?;
-                    report.updated += 1;
-                }
-                None => {
-                    let id: i64 =
-                        bind_project(sqlx::query(INSERT_PROJECT), p, township_id, unit_id, &now)
-                            .fetch_one(&mut *tx)
-                            .await?
-                            .try_get("id")?;
-                    record_date_changes(&mut tx, actor, id, &Dates::default(), &p.dates, &now, "")
-                        .await?;
-                    audit::record(
-                        &mut tx,
-                        actor,
-                        "project",
-                        &p.code,
-                        "create",
-                        None,
-                        Some(&serde_json::to_value(p).unwrap_or_default()),
-                    )
-                    .await?;
-                    report.created += 1;
-                }
-            }
-        }
-        tx.commit().await?;
-        Ok(report)
+        let batch = Batch {
+            projects: rows.to_vec(),
+            ..Default::default()
+        };
+        Ok(self.apply_batch(actor, scope, &batch).await?.projects)
     }
 
     /// Records that a project reached a milestone on a date (the one-click
@@ -443,124 +350,11 @@ impl Store {
         scope: &Scope,
         entries: &[ProgressEntry],
     ) -> Result<UpsertReport> {
-        let projects: HashMap<String, ProjectRecord> = self
-            .projects()
-            .await?
-            .into_iter()
-            .map(|r| (r.project.code.clone(), r))
-            .collect();
-        let mut errs = Vec::new();
-        let mut seen = HashSet::new();
-        for (i, e) in entries.iter().enumerate() {
-            match projects.get(&e.project_code) {
-                None => errs.push(RowError::new(
-                    i,
-                    "project_code",
-                    format!("没有编号为“{}”的项目", e.project_code),
-                )),
-                Some(p)
-                    if !scope
-                        .covers(&p.project.township_code, &p.project.responsible_unit_code) =>
-                {
-                    errs.push(RowError::new(i, "scope", scope_error(scope)))
-                }
-                Some(_) => {}
-            }
-            if e.investment_yuan < 0 {
-                errs.push(RowError::new(
-                    i,
-                    "investment_completed_yuan",
-                    "完成投资不能为负数",
-                ));
-            }
-            if e.note.chars().count() > 500 {
-                errs.push(RowError::new(i, "note", "进展说明不能超过 500 个字符"));
-            }
-            if !seen.insert((e.project_code.clone(), e.period)) {
-                errs.push(RowError::new(
-                    i,
-                    "period",
-                    format!("项目“{}”的 {} 在本批数据中重复", e.project_code, e.period),
-                ));
-            }
-        }
-        let (denied, errs): (Vec<RowError>, Vec<RowError>) =
-            errs.into_iter().partition(|e| e.field == "scope");
-        if !denied.is_empty() {
-            return Err(StoreError::OutOfScope(denied));
-        }
-        if !errs.is_empty() {
-            return Err(StoreError::InvalidRows(errs));
-        }
-        let now = now_text();
-        let mut report = UpsertReport::default();
-        let mut tx = self.pool().begin().await?;
-        for e in entries {
-            let pid = projects[&e.project_code].id;
-            let period = e.period.to_string();
-            let old = sqlx::query("SELECT investment_yuan, note FROM project_progress WHERE project_id = $1 AND period = $2")
-                .bind(pid)
-                .bind(&period)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let key = format!("{}/{}", e.project_code, period);
-            let after = serde_json::json!({"investment_yuan": e.investment_yuan, "note": e.note});
-            match old {
-                Some(r) => {
-                    let (yuan, note): (i64, String) =
-                        (r.try_get("investment_yuan")?, r.try_get("note")?);
-                    if yuan == e.investment_yuan && note == e.note {
-                        report.unchanged += 1;
-                        continue;
-                    }
-                    sqlx::query("UPDATE project_progress SET investment_yuan = $1, note = $2, updated_at = $3, updated_by = $4 WHERE project_id = $5 AND period = $6")
-                        .bind(e.investment_yuan)
-                        .bind(&e.note)
-                        .bind(&now)
-                        .bind(&actor.name)
-                        .bind(pid)
-                        .bind(&period)
-                        .execute(&mut *tx)
-                        .await?;
-                    let before = serde_json::json!({"investment_yuan": yuan, "note": note});
-                    audit::record(
-                        &mut tx,
-                        actor,
-                        "project_progress",
-                        &key,
-                        "correct",
-                        Some(&before),
-                        Some(&after),
-                    )
-                    .await?;
-                    report.updated += 1;
-                }
-                None => {
-                    sqlx::query("INSERT INTO project_progress (project_id, period, investment_yuan, note, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6)")
-                        .bind(pid)
-                        .bind(&period)
-                        .bind(e.investment_yuan)
-                        .bind(&e.note)
-                        .bind(&now)
-                        .bind(&actor.name)
-                        .execute(&mut *tx)
-                        .await?;
-                    audit::record(
-                        &mut tx,
-                        actor,
-                        "project_progress",
-                        &key,
-                        "create",
-                        None,
-                        Some(&after),
-                    )
-                    .await?;
-                    report.created += 1;
-                }
-            }
-        }
-        tx.commit().await?;
-        Ok(report)
+        let batch = Batch {
+            progress: entries.to_vec(),
+            ..Default::default()
+        };
+        Ok(self.apply_batch(actor, scope, &batch).await?.progress)
     }
 
     /// A project's monthly progress, by period.
@@ -583,7 +377,7 @@ impl Store {
     }
 }
 
-async fn record_date_changes(
+pub(crate) async fn record_date_changes(
     tx: &mut sqlx::Transaction<'_, Any>,
     actor: &Actor,
     project_id: i64,

@@ -52,6 +52,14 @@ enum Command {
         #[arg(long)]
         template: String,
     },
+    /// Import projects, monthly progress and parcels from an Excel file
+    /// (the template's sheets 项目, 月度进展, 地块): all rows or none.
+    Import {
+        #[command(flatten)]
+        db: Db,
+        /// The .xlsx/.xls/.ods file.
+        file: PathBuf,
+    },
     /// Apply pending database migrations and exit.
     Migrate {
         #[command(flatten)]
@@ -127,6 +135,55 @@ pub async fn run() -> anyhow::Result<()> {
         } => {
             print!("{}", config::EXAMPLE);
             Ok(())
+        }
+        Command::Import { db, file } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("无法读取文件 {}", file.display()))?;
+            let s = Store::connect(&db_url(&db)).await?;
+            let actor = Actor::system(&format!("tuijin import {}", file.display()));
+            match web::imports::import_workbook(&s, &actor, &domain::users::Scope::All, &bytes)
+                .await
+            {
+                Ok(r) => {
+                    println!(
+                        "导入完成：项目 新建 {} 更新 {} 未变 {}；月度进展 新建 {} 更新 {} 未变 {}；地块 新建 {} 更新 {} 未变 {}",
+                        r.projects.created,
+                        r.projects.updated,
+                        r.projects.unchanged,
+                        r.progress.created,
+                        r.progress.updated,
+                        r.progress.unchanged,
+                        r.parcels.created,
+                        r.parcels.updated,
+                        r.parcels.unchanged
+                    );
+                    Ok(())
+                }
+                Err(
+                    web::imports::ImportError::Cells(errs)
+                    | web::imports::ImportError::Denied(errs),
+                ) => {
+                    for e in &errs {
+                        let place = if e.row > 0 {
+                            format!("工作表“{}”第 {} 行", e.sheet, e.row)
+                        } else {
+                            format!("工作表“{}”", e.sheet)
+                        };
+                        let col = if e.column.is_empty() {
+                            String::new()
+                        } else {
+                            format!("“{}”列", e.column)
+                        };
+                        eprintln!("{place}{col}：{}", e.message);
+                    }
+                    bail!(
+                        "{} 有 {} 处错误，未导入任何数据",
+                        file.display(),
+                        errs.len()
+                    )
+                }
+                Err(web::imports::ImportError::Store(e)) => Err(e.into()),
+            }
         }
         Command::Migrate { db } => {
             let url = db_url(&db);
@@ -224,6 +281,7 @@ pub async fn run() -> anyhow::Result<()> {
             if demo {
                 let t = template::builtin("longwan-2006").map_err(anyhow::Error::msg)?;
                 s.load_template(&Actor::system("演示"), &t).await?;
+                load_demo_pipeline(&s).await?;
             }
             let admin_pw = std::env::var("TUIJIN_ADMIN_PASSWORD").ok();
             if let Some((pw, generated)) = s.ensure_admin(admin_pw.as_deref()).await? {
@@ -264,6 +322,36 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The 2006 demo pipeline: projects, parcels and monthly progress whose
+/// cohorts match the document exactly.
+async fn load_demo_pipeline(s: &Store) -> anyhow::Result<()> {
+    let d = domain::demo::longwan_2006();
+    let batch = store::batch::Batch {
+        projects: d.projects,
+        parcels: d.parcels,
+        progress: d
+            .progress
+            .into_iter()
+            .map(
+                |(project_code, period, investment_yuan, note)| store::projects::ProgressEntry {
+                    project_code,
+                    period,
+                    investment_yuan,
+                    note,
+                },
+            )
+            .collect(),
+    };
+    let r = s
+        .apply_batch(&Actor::system("演示"), &domain::users::Scope::All, &batch)
+        .await?;
+    println!(
+        "演示数据：{} 个项目，{} 宗地块，{} 条月度进展",
+        r.projects.created, r.parcels.created, r.progress.created
+    );
+    Ok(())
 }
 
 async fn create_demo_users(s: &Store, pw: &str) -> anyhow::Result<()> {

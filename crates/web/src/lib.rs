@@ -10,6 +10,7 @@ mod auth;
 mod campaigns;
 mod error;
 mod home;
+pub mod imports;
 mod land;
 mod layout;
 mod middleware;
@@ -42,6 +43,7 @@ pub fn app(state: AppState) -> Router {
         .merge(org::router())
         .merge(projects::router())
         .merge(land::router())
+        .merge(imports::router())
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())

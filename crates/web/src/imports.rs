@@ -1,0 +1,205 @@
+//! Importing a workbook of projects, monthly progress and parcels: the page,
+//! the template download, and `import_workbook`, which the `tuijin import`
+//! command uses too. All or nothing, every bad cell reported by sheet, row
+//! and column; re-importing the same file changes nothing.
+
+use crate::Shared;
+use crate::auth::Page;
+use crate::error::AppError;
+use crate::layout::Chrome;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Multipart, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use domain::users::Scope;
+use office::import::{CellError, Sheet, column_for};
+use std::collections::HashMap;
+use store::batch::{Batch, BatchReport};
+use store::projects::{Part, ProgressEntry};
+use store::{Actor, Store, StoreError};
+
+pub fn router() -> Router<Shared> {
+    Router::new()
+        .route("/import", get(page).post(upload))
+        .route("/import/template.xlsx", get(template))
+}
+
+/// Why an import wrote nothing.
+#[derive(Debug)]
+pub enum ImportError {
+    /// Bad cells or rows, each named.
+    Cells(Vec<CellError>),
+    /// Rows outside the user's scope.
+    Denied(Vec<CellError>),
+    Store(StoreError),
+}
+
+/// Reads a workbook and writes it all, or nothing.
+pub async fn import_workbook(
+    store: &Store,
+    actor: &Actor,
+    scope: &Scope,
+    bytes: &[u8],
+) -> Result<BatchReport, ImportError> {
+    let book = office::import::read(bytes).map_err(ImportError::Cells)?;
+    // People write unit names (永中街道) where codes are expected: accept both.
+    let units = store.units().await.map_err(ImportError::Store)?;
+    let by_name: HashMap<&str, &str> = units
+        .iter()
+        .map(|u| (u.name.as_str(), u.code.as_str()))
+        .collect();
+    let code = |s: &str| {
+        by_name
+            .get(s)
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| s.to_string())
+    };
+    let mut batch = Batch::default();
+    let mut rows: HashMap<(Part, usize), usize> = HashMap::new();
+    for (row, mut p) in book.projects {
+        p.township_code = code(&p.township_code);
+        p.responsible_unit_code = code(&p.responsible_unit_code);
+        rows.insert((Part::Projects, batch.projects.len()), row);
+        batch.projects.push(p);
+    }
+    for (row, mut p) in book.parcels {
+        p.township_code = code(&p.township_code);
+        rows.insert((Part::Parcels, batch.parcels.len()), row);
+        batch.parcels.push(p);
+    }
+    for (row, e) in book.progress {
+        rows.insert((Part::Progress, batch.progress.len()), row);
+        batch.progress.push(ProgressEntry {
+            project_code: e.project_code,
+            period: e.period,
+            investment_yuan: e.investment_yuan,
+            note: e.note,
+        });
+    }
+    let cells = |errs: Vec<store::projects::RowError>| -> Vec<CellError> {
+        let mut v: Vec<CellError> = errs
+            .into_iter()
+            .map(|e| {
+                let sheet = match e.part {
+                    Part::Projects => Sheet::Projects,
+                    Part::Parcels => Sheet::Parcels,
+                    Part::Progress => Sheet::Progress,
+                };
+                CellError {
+                    sheet: sheet.name().into(),
+                    row: rows.get(&(e.part, e.row)).copied().unwrap_or(0),
+                    column: column_for(sheet, &e.field).into(),
+                    message: e.message,
+                }
+            })
+            .collect();
+        v.sort_by(|a, b| {
+            (Sheet::ALL.iter().position(|s| s.name() == a.sheet), a.row)
+                .cmp(&(Sheet::ALL.iter().position(|s| s.name() == b.sheet), b.row))
+        });
+        v
+    };
+    match store.apply_batch(actor, scope, &batch).await {
+        Ok(r) => Ok(r),
+        Err(StoreError::InvalidRows(e)) => Err(ImportError::Cells(cells(e))),
+        Err(StoreError::OutOfScope(e)) => Err(ImportError::Denied(cells(e))),
+        Err(e) => Err(ImportError::Store(e)),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "imports/page.html")]
+struct ImportPage {
+    chrome: Chrome,
+    report: Option<BatchReport>,
+    errors: Vec<CellError>,
+    file_name: String,
+}
+
+fn editor_scope(page: &Page) -> Result<Scope, AppError> {
+    match Scope::of(page.user.role, page.user.unit_code.as_deref()) {
+        Scope::Nothing => Err(AppError::Forbidden),
+        s => Ok(s),
+    }
+}
+
+async fn page(page: Page) -> Result<ImportPage, AppError> {
+    editor_scope(&page)?;
+    Ok(ImportPage {
+        chrome: page.chrome("projects"),
+        report: None,
+        errors: vec![],
+        file_name: String::new(),
+    })
+}
+
+async fn template(_page: Page) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"tuijin-import-template.xlsx\"; filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"),
+        ],
+        office::import::template(),
+    )
+        .into_response()
+}
+
+async fn upload(
+    State(st): State<Shared>,
+    page: Page,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    let scope = editor_scope(&page)?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(AppError::BadRequest("请选择要导入的 Excel 文件".into()));
+    };
+    let chrome = page.chrome("projects");
+    match import_workbook(&st.store, &page.user.actor(), &scope, &bytes).await {
+        Ok(report) => Ok(ImportPage {
+            chrome,
+            report: Some(report),
+            errors: vec![],
+            file_name,
+        }
+        .into_response()),
+        Err(ImportError::Cells(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ImportPage {
+                chrome,
+                report: None,
+                errors,
+                file_name,
+            },
+        )
+            .into_response()),
+        Err(ImportError::Denied(errors)) => Ok((
+            StatusCode::FORBIDDEN,
+            ImportPage {
+                chrome,
+                report: None,
+                errors,
+                file_name,
+            },
+        )
+            .into_response()),
+        Err(ImportError::Store(e)) => Err(e.into()),
+    }
+}
