@@ -5,6 +5,7 @@
 //! `users` (roles and what they may do), `format` (display of money, land, rates),
 //! `demo` (the deterministic 2006 Longwan demo pipeline).
 
+pub mod calendar;
 pub mod campaign;
 pub mod demo;
 pub mod format;

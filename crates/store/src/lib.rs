@@ -6,6 +6,7 @@
 //! `campaigns` (campaigns, targets, awards, loading a template),
 //! `users` (accounts, login, sessions), `audit` (the audit trail).
 
+pub mod approvals;
 pub mod audit;
 pub mod batch;
 pub mod campaigns;

@@ -4,6 +4,7 @@
 //! call the store, render.
 
 mod api;
+mod approvals;
 mod assets;
 mod audit;
 mod auth;
@@ -44,6 +45,7 @@ pub fn app(state: AppState) -> Router {
         .merge(projects::router())
         .merge(land::router())
         .merge(imports::router())
+        .merge(approvals::router())
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())

@@ -1,6 +1,7 @@
 //! Industrial projects: the record, its milestones from reserve to production,
 //! the rules that keep the dates honest, and the stage derived from them.
 
+pub mod approvals;
 pub mod fields;
 
 use crate::users::FieldError;

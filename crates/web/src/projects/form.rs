@@ -51,6 +51,8 @@ pub struct DetailPage {
     this_month: String,
     errors: Vec<FieldError>,
     notice: Option<String>,
+    approvals: Vec<crate::approvals::Item>,
+    units: Vec<Unit>,
 }
 
 impl DetailPage {
@@ -126,6 +128,8 @@ async fn detail_page(
         this_month: Period::of(today).to_string(),
         errors,
         notice,
+        approvals: crate::approvals::items(st, Some(code), today).await?,
+        units: st.store.units().await?,
         r,
     })
 }
