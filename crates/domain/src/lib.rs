@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod campaign;
 pub mod demo;
+pub mod enterprises;
 pub mod format;
 pub mod land;
 pub mod org;

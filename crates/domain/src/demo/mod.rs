@@ -117,6 +117,7 @@ impl DemoData {
                     yuan: *yuan,
                 })
                 .collect(),
+            ..Default::default()
         }
     }
 }

@@ -6,7 +6,11 @@
 //! when it is set and <= A. Cohorts are fixed at S and never shrink: cancelled
 //! or suspended projects stay in them.
 
-use crate::campaign::{Cohort, CountOf, Formula, RateBasis, TargetValue, ValueUnit, time_progress};
+use crate::campaign::{
+    Cohort, CountOf, EnterpriseScope, Formula, RateBasis, StatMeasure, TargetValue, ValueUnit,
+    time_progress,
+};
+use crate::enterprises::{BrandLevel, BrandStatus};
 use crate::projects::{Period, ProjectKind};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
@@ -46,12 +50,41 @@ pub struct InvestmentFacts {
     pub yuan: i64,
 }
 
+/// What the engine needs of an enterprise.
+#[derive(Debug, Clone, Default)]
+pub struct EnterpriseFacts {
+    pub id: i64,
+    /// The years in which it was above designated size (规模以上).
+    pub above_scale_years: Vec<i32>,
+}
+
+/// One enterprise's statistics for one month (the latest revision).
+#[derive(Debug, Clone)]
+pub struct StatFacts {
+    pub enterprise_id: i64,
+    pub period: Period,
+    pub output_value_yuan: i64,
+    pub sales_value_yuan: i64,
+}
+
+/// What the engine needs of a brand.
+#[derive(Debug, Clone)]
+pub struct BrandFacts {
+    pub id: i64,
+    pub level: BrandLevel,
+    pub status: BrandStatus,
+    pub granted_on: Option<NaiveDate>,
+}
+
 /// The records the engine reads.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub projects: Vec<ProjectFacts>,
     pub parcels: Vec<ParcelFacts>,
     pub investments: Vec<InvestmentFacts>,
+    pub enterprises: Vec<EnterpriseFacts>,
+    pub stats: Vec<StatFacts>,
+    pub brands: Vec<BrandFacts>,
 }
 
 /// What kind of records a figure is made of.
@@ -175,25 +208,54 @@ pub fn evaluate(
         reached: vec![],
     };
     match formula {
-        Formula::Growth { .. } => {
+        Formula::Growth { measure, scope } => {
             o.subject = Subject::Enterprises;
             o.time_progress = months;
-            o.note = Some("尚未接入企业月度统计数据".into());
+            growth(&mut o, *measure, *scope, year, a, facts);
         }
         Formula::Count {
             of: CountOf::EnterprisesSalesAtLeast,
-            ..
+            threshold_yuan,
         } => {
+            // Sales summed over P(A) = Y-01 .. month(A), per enterprise.
             o.subject = Subject::Enterprises;
             o.time_progress = months;
-            o.note = Some("尚未接入企业月度统计数据".into());
+            let last = Period::of(a);
+            let mut sums: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
+            for st in facts
+                .stats
+                .iter()
+                .filter(|st| st.period.year == year && st.period <= last)
+            {
+                *sums.entry(st.enterprise_id).or_default() += st.sales_value_yuan;
+            }
+            let t = threshold_yuan.unwrap_or(i64::MAX);
+            o.members = sums
+                .iter()
+                .filter(|(_, v)| **v >= t)
+                .map(|(k, _)| *k)
+                .collect();
+            o.actual = Some(Actual::Count(o.members.len() as i64));
+            if facts.stats.is_empty() {
+                o.note = Some("尚无企业月度统计数据".into());
+            }
         }
         Formula::Count {
             of: CountOf::ChinaWellKnownGranted,
             ..
         } => {
             o.subject = Subject::Brands;
-            o.note = Some("尚未接入品牌培育库".into());
+            o.members = facts
+                .brands
+                .iter()
+                .filter(|b| {
+                    b.level == BrandLevel::ChinaWellKnown
+                        && b.status == BrandStatus::Granted
+                        && within(b.granted_on, s, a)
+                })
+                .map(|b| b.id)
+                .collect();
+            o.actual = Some(Actual::Count(o.members.len() as i64));
         }
         Formula::Sum { .. } => {
             // Monthly investment in P(A) = Y-01 .. month(A).
@@ -246,6 +308,68 @@ pub fn evaluate(
     }
     judge(&mut o, formula, target);
     o
+}
+
+/// Growth of a summed monthly measure over P(A) against the same months of
+/// the year before; for `AboveScale`, the enterprises above designated size
+/// in the campaign year, for both years (同口径).
+fn growth(
+    o: &mut Outcome,
+    measure: StatMeasure,
+    scope: EnterpriseScope,
+    year: i32,
+    a: NaiveDate,
+    facts: &Facts,
+) {
+    let m = a.month();
+    let in_scope: Option<std::collections::HashSet<i64>> = match scope {
+        EnterpriseScope::All => None,
+        EnterpriseScope::AboveScale => Some(
+            facts
+                .enterprises
+                .iter()
+                .filter(|e| e.above_scale_years.contains(&year))
+                .map(|e| e.id)
+                .collect(),
+        ),
+    };
+    let (mut cur, mut base) = (0i64, 0i64);
+    let mut ids = std::collections::BTreeSet::new();
+    for st in &facts.stats {
+        if st.period.month > m
+            || in_scope
+                .as_ref()
+                .is_some_and(|s| !s.contains(&st.enterprise_id))
+        {
+            continue;
+        }
+        let v = match measure {
+            StatMeasure::OutputValue => st.output_value_yuan,
+            StatMeasure::SalesValue => st.sales_value_yuan,
+        };
+        if st.period.year == year {
+            cur += v;
+            ids.insert(st.enterprise_id);
+        } else if st.period.year == year - 1 {
+            base += v;
+            ids.insert(st.enterprise_id);
+        }
+    }
+    o.members = ids.into_iter().collect();
+    o.numerator = Some(cur);
+    o.denominator = Some(base);
+    if base == 0 {
+        o.note = Some(if facts.stats.is_empty() {
+            "尚无企业月度统计数据".into()
+        } else {
+            format!("上年同期（{}年1-{m}月）基数为零，增长率无从计算", year - 1)
+        });
+    } else {
+        o.actual = Some(Actual::Ratio {
+            num: cur - base,
+            den: base,
+        });
+    }
 }
 
 fn cohort_rate(

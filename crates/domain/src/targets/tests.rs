@@ -375,17 +375,153 @@ fn as_of_is_clamped_into_the_year() {
     assert_eq!(o.time_progress, (365, 365));
 }
 
+fn stat(e: i64, y: i32, m: u32, output: i64, sales: i64) -> StatFacts {
+    StatFacts {
+        enterprise_id: e,
+        period: Period { year: y, month: m },
+        output_value_yuan: output,
+        sales_value_yuan: sales,
+    }
+}
+
 #[test]
-fn enterprise_targets_say_why_they_have_no_value() {
-    for code in [
-        "total_output_growth",
-        "above_scale_output_growth",
-        "billion_sales_enterprises",
-        "china_well_known_trademarks",
-    ] {
+fn growth_targets_without_a_base_have_no_value() {
+    for code in ["total_output_growth", "above_scale_output_growth"] {
         let o = eval(code, "2006-06-30", &Facts::default());
         assert_eq!(o.actual, None);
         assert_eq!(o.status, Status::NoData);
-        assert!(o.note.is_some());
+        assert!(o.note.unwrap().contains("尚无企业月度统计数据"));
     }
+    let f = Facts {
+        stats: vec![stat(1, 2006, 1, 100, 0)],
+        ..Default::default()
+    };
+    let o = eval("total_output_growth", "2006-06-30", &f);
+    assert_eq!(o.actual, None);
+    assert!(o.note.unwrap().contains("基数为零"));
+}
+
+#[test]
+fn total_output_growth_over_the_same_months() {
+    let f = Facts {
+        enterprises: vec![
+            EnterpriseFacts {
+                id: 1,
+                above_scale_years: vec![2006],
+            },
+            EnterpriseFacts {
+                id: 2,
+                above_scale_years: vec![2005],
+            },
+        ],
+        stats: vec![
+            stat(1, 2005, 1, 100, 0),
+            stat(1, 2005, 2, 100, 0),
+            stat(1, 2005, 3, 999, 0), // after month(A) last year: out
+            stat(2, 2005, 2, 300, 0),
+            stat(1, 2006, 1, 150, 0),
+            stat(1, 2006, 2, 150, 0),
+            stat(2, 2006, 2, 280, 0),
+            stat(2, 2006, 3, 777, 0),  // after month(A): out
+            stat(2, 2004, 2, 5000, 0), // two years back: out
+        ],
+        ..Default::default()
+    };
+    // 2006-02: current 150+150+280 = 580, base 100+100+300 = 500: +16%.
+    let o = eval("total_output_growth", "2006-02-28", &f);
+    assert_eq!((o.numerator, o.denominator), (Some(580), Some(500)));
+    assert_eq!(o.actual, Some(Actual::Ratio { num: 80, den: 500 }));
+    assert!(o.achieved, "16% >= 14%");
+    assert_eq!(o.time_progress, (2, 12));
+    // Same scope: only enterprise 1 (above size in 2006), both years: 300 vs 200 = +50%.
+    let o = eval("above_scale_output_growth", "2006-02-01", &f);
+    assert_eq!((o.numerator, o.denominator), (Some(300), Some(200)));
+    assert_eq!(o.members, vec![1]);
+    assert_eq!(o.status, Status::OnTrack);
+    // Exactly 20% is achieved: 240 vs 200.
+    let f2 = Facts {
+        enterprises: vec![EnterpriseFacts {
+            id: 1,
+            above_scale_years: vec![2006],
+        }],
+        stats: vec![stat(1, 2005, 1, 200, 0), stat(1, 2006, 1, 240, 0)],
+        ..Default::default()
+    };
+    assert!(eval("above_scale_output_growth", "2006-01-31", &f2).achieved);
+    // A decline is a real, negative value.
+    let f3 = Facts {
+        stats: vec![stat(1, 2005, 1, 200, 0), stat(1, 2006, 1, 150, 0)],
+        ..Default::default()
+    };
+    assert_eq!(
+        eval("total_output_growth", "2006-01-31", &f3).actual,
+        Some(Actual::Ratio { num: -50, den: 200 })
+    );
+}
+
+#[test]
+fn billion_sales_enterprises_sum_the_year_so_far() {
+    let f = Facts {
+        stats: vec![
+            stat(1, 2006, 1, 0, 600_000_000),
+            stat(1, 2006, 6, 0, 400_000_000),
+            stat(2, 2006, 1, 0, 999_999_999),
+            stat(3, 2005, 12, 0, 2_000_000_000),
+        ],
+        ..Default::default()
+    };
+    assert_eq!(
+        eval("billion_sales_enterprises", "2006-05-31", &f).actual,
+        Some(Actual::Count(0))
+    );
+    let o = eval("billion_sales_enterprises", "2006-06-01", &f);
+    assert_eq!(o.members, vec![1], "exactly 1,000,000,000 counts");
+    assert!(o.achieved);
+}
+
+#[test]
+fn china_well_known_trademarks_granted_in_the_year() {
+    use crate::enterprises::{BrandLevel, BrandStatus};
+    let b = |id, level, status, on: &str| BrandFacts {
+        id,
+        level,
+        status,
+        granted_on: Some(d(on)),
+    };
+    let f = Facts {
+        brands: vec![
+            b(
+                1,
+                BrandLevel::ChinaWellKnown,
+                BrandStatus::Granted,
+                "2006-11-20",
+            ),
+            b(
+                2,
+                BrandLevel::ChinaWellKnown,
+                BrandStatus::Granted,
+                "2005-12-31",
+            ),
+            b(
+                3,
+                BrandLevel::Provincial,
+                BrandStatus::Granted,
+                "2006-03-01",
+            ),
+            b(
+                4,
+                BrandLevel::ChinaWellKnown,
+                BrandStatus::Applied,
+                "2006-03-01",
+            ),
+        ],
+        ..Default::default()
+    };
+    assert_eq!(
+        eval("china_well_known_trademarks", "2006-11-19", &f).actual,
+        Some(Actual::Count(0))
+    );
+    let o = eval("china_well_known_trademarks", "2006-11-20", &f);
+    assert_eq!(o.members, vec![1]);
+    assert!(o.achieved);
 }
