@@ -59,10 +59,12 @@ impl Store {
                     }))
                 })
                 .collect::<Result<Vec<_>>>()?;
+        // Enterprises, their statistics and brands come with the enterprise registry.
         Ok(Facts {
             projects,
             parcels,
             investments,
+            ..Default::default()
         })
     }
 }
