@@ -10,6 +10,7 @@ pub mod approvals;
 pub mod audit;
 pub mod batch;
 pub mod campaigns;
+pub mod enterprises;
 pub mod land;
 pub mod org;
 pub mod projects;

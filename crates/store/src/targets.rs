@@ -2,8 +2,11 @@
 
 use crate::projects::date;
 use crate::{Result, Store};
+use domain::enterprises::{BrandLevel, BrandStatus};
 use domain::projects::{Period, ProjectKind};
-use domain::targets::{Facts, InvestmentFacts, ParcelFacts, ProjectFacts};
+use domain::targets::{
+    BrandFacts, EnterpriseFacts, Facts, InvestmentFacts, ParcelFacts, ProjectFacts, StatFacts,
+};
 use sqlx::Row;
 
 impl Store {
@@ -59,12 +62,65 @@ impl Store {
                     }))
                 })
                 .collect::<Result<Vec<_>>>()?;
-        // Enterprises, their statistics and brands come with the enterprise registry.
+        let mut enterprises: std::collections::BTreeMap<i64, EnterpriseFacts> =
+            sqlx::query("SELECT id FROM enterprises")
+                .fetch_all(self.pool())
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get("id")?,
+                        EnterpriseFacts {
+                            id: r.try_get("id")?,
+                            above_scale_years: vec![],
+                        },
+                    ))
+                })
+                .collect::<Result<_>>()?;
+        for r in
+            sqlx::query("SELECT enterprise_id, year FROM enterprise_years WHERE above_scale = 1")
+                .fetch_all(self.pool())
+                .await?
+        {
+            if let Some(e) = enterprises.get_mut(&r.try_get::<i64, _>("enterprise_id")?) {
+                e.above_scale_years
+                    .push(r.try_get::<i64, _>("year")? as i32);
+            }
+        }
+        let stats = sqlx::query("SELECT enterprise_id, period, output_value_yuan, sales_value_yuan FROM enterprise_stats")
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .filter_map(|r| {
+                let period: String = r.try_get("period").ok()?;
+                Some(StatFacts {
+                    enterprise_id: r.try_get("enterprise_id").ok()?,
+                    period: Period::parse(&period).ok()?,
+                    output_value_yuan: r.try_get("output_value_yuan").ok()?,
+                    sales_value_yuan: r.try_get("sales_value_yuan").ok()?,
+                })
+            })
+            .collect();
+        let brands = sqlx::query("SELECT id, level, status, granted_on FROM brands")
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .filter_map(|r| {
+                Some(BrandFacts {
+                    id: r.try_get("id").ok()?,
+                    level: BrandLevel::parse(&r.try_get::<String, _>("level").ok()?)?,
+                    status: BrandStatus::parse(&r.try_get::<String, _>("status").ok()?)?,
+                    granted_on: date(r.try_get("granted_on").ok()?),
+                })
+            })
+            .collect();
         Ok(Facts {
             projects,
             parcels,
             investments,
-            ..Default::default()
+            enterprises: enterprises.into_values().collect(),
+            stats,
+            brands,
         })
     }
 }

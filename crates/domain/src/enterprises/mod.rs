@@ -3,6 +3,7 @@
 //! tiers, brands.
 
 pub mod industry;
+pub mod input;
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

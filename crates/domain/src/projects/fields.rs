@@ -24,6 +24,13 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// The field as given, None when absent or blank.
+    pub fn raw(&self, name: &str) -> Option<String> {
+        (self.get)(name)
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    }
+
     /// Trimmed text; empty when absent.
     pub fn text(&mut self, name: &str, max: usize) -> String {
         let v = (self.get)(name)
