@@ -45,6 +45,14 @@ struct ParcelPlan<'a> {
     township_id: i64,
 }
 
+/// A checked batch, ready to write.
+struct Plan<'a> {
+    projects: Vec<ProjectPlan<'a>>,
+    parcels: Vec<ParcelPlan<'a>>,
+    existing: HashMap<String, ProjectRecord>,
+    stored_parcels: HashMap<String, ParcelRecord>,
+}
+
 impl Store {
     /// Checks the whole batch and writes it in one transaction, or writes
     /// nothing and reports every bad row (out-of-scope rows as `OutOfScope`).
@@ -54,6 +62,46 @@ impl Store {
         scope: &Scope,
         batch: &Batch,
     ) -> Result<BatchReport> {
+        let plan = self.plan(scope, batch).await?;
+        let now = now_text();
+        let mut report = BatchReport::default();
+        let mut tx = self.pool().begin().await?;
+        for p in &plan.projects {
+            write_project(
+                &mut tx,
+                actor,
+                p,
+                plan.existing.get(&p.p.code),
+                &now,
+                &mut report.projects,
+            )
+            .await?;
+        }
+        for p in &plan.parcels {
+            write_parcel(
+                &mut tx,
+                actor,
+                p,
+                plan.stored_parcels.get(&p.p.code),
+                &now,
+                &mut report.parcels,
+            )
+            .await?;
+        }
+        for e in &batch.progress {
+            write_progress(&mut tx, actor, e, &now, &mut report.progress).await?;
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Checks a batch against the database without writing anything: the
+    /// same errors `apply_batch` would give.
+    pub async fn check_batch(&self, scope: &Scope, batch: &Batch) -> Result<()> {
+        self.plan(scope, batch).await.map(|_| ())
+    }
+
+    async fn plan<'a>(&self, scope: &Scope, batch: &'a Batch) -> Result<Plan<'a>> {
         let units = UnitIndex::load(self).await?;
         let existing: HashMap<String, ProjectRecord> = self
             .projects()
@@ -190,36 +238,12 @@ impl Store {
             return Err(StoreError::InvalidRows(errs));
         }
 
-        let now = now_text();
-        let mut report = BatchReport::default();
-        let mut tx = self.pool().begin().await?;
-        for plan in project_plans {
-            write_project(
-                &mut tx,
-                actor,
-                &plan,
-                existing.get(&plan.p.code),
-                &now,
-                &mut report.projects,
-            )
-            .await?;
-        }
-        for plan in parcel_plans {
-            write_parcel(
-                &mut tx,
-                actor,
-                &plan,
-                parcels.get(&plan.p.code),
-                &now,
-                &mut report.parcels,
-            )
-            .await?;
-        }
-        for e in &batch.progress {
-            write_progress(&mut tx, actor, e, &now, &mut report.progress).await?;
-        }
-        tx.commit().await?;
-        Ok(report)
+        Ok(Plan {
+            projects: project_plans,
+            parcels: parcel_plans,
+            existing,
+            stored_parcels: parcels,
+        })
     }
 }
 

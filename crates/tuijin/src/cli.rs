@@ -351,6 +351,48 @@ async fn load_demo_pipeline(s: &Store) -> anyhow::Result<()> {
         "演示数据：{} 个项目，{} 宗地块，{} 条月度进展",
         r.projects.created, r.parcels.created, r.progress.created
     );
+    let e = domain::demo::enterprises::longwan_2006_enterprises();
+    let actor = Actor::system("演示");
+    s.upsert_enterprises(&actor, &e.enterprises).await?;
+    for (code, year, tier) in &e.tiers {
+        s.set_enterprise_year(&actor, code.as_str(), *year, *tier, "")
+            .await?;
+    }
+    let stats = s.upsert_stats(&actor, &e.stats).await?;
+    s.upsert_brands(&actor, &e.brands).await?;
+    for (code, item) in &e.credit {
+        match item {
+            domain::demo::enterprises::CreditItem::Rating {
+                year,
+                rating,
+                source,
+            } => {
+                s.add_credit(&actor, code.as_str(), Some((*year, rating)), None, source)
+                    .await?
+            }
+            domain::demo::enterprises::CreditItem::Event {
+                on,
+                kind,
+                description,
+                source,
+            } => {
+                let ev = store::enterprises::CreditEvent {
+                    on_date: on.to_string(),
+                    kind: kind.clone(),
+                    description: description.clone(),
+                    source: source.clone(),
+                };
+                s.add_credit(&actor, code.as_str(), None, Some(&ev), source)
+                    .await?
+            }
+        }
+    }
+    println!(
+        "演示企业：{} 家，{} 条月度统计，{} 个品牌",
+        e.enterprises.len(),
+        stats.created,
+        e.brands.len()
+    );
     Ok(())
 }
 

@@ -28,6 +28,7 @@ pub fn router() -> Router<Shared> {
         )
         .merge(crate::projects::api_router())
         .merge(crate::land::api_router())
+        .merge(crate::enterprises::api_router())
         .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
@@ -38,13 +39,16 @@ pub fn router() -> Router<Shared> {
         api_login_doc, me, units, working_groups, campaigns, targets, users,
         crate::targets::dashboard_api,
         crate::projects::api_upsert, crate::projects::api_list, crate::projects::api_get, crate::projects::api_progress,
-        crate::land::api_upsert, crate::land::api_list
+        crate::land::api_upsert, crate::land::api_list,
+        crate::enterprises::api_upsert_enterprises, crate::enterprises::api_enterprises, crate::enterprises::api_enterprise,
+        crate::enterprises::api_stats, crate::enterprises::api_brands
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
         crate::targets::Dashboard, crate::targets::DashboardTarget,
         crate::projects::ProjectIn, crate::projects::ProjectJson, crate::projects::ProgressIn, crate::projects::UpsertJson,
-        crate::land::ParcelJson
+        crate::land::ParcelJson,
+        crate::enterprises::EnterpriseIn, crate::enterprises::EnterpriseJson, crate::enterprises::StatIn, crate::enterprises::BrandIn
     )),
     modifiers(&BearerAuth)
 )]

@@ -44,7 +44,9 @@ pub async fn import_workbook(
     scope: &Scope,
     bytes: &[u8],
 ) -> Result<BatchReport, ImportError> {
-    let book = office::import::read(bytes).map_err(ImportError::Cells)?;
+    // Rows with bad cells are kept, as far as they could be read, so that their
+    // references are checked too and every problem is reported in one pass.
+    let (book, cell_errors) = office::import::read_lenient(bytes, true);
     // People write unit names (永中街道) where codes are expected: accept both.
     let units = store.units().await.map_err(ImportError::Store)?;
     let by_name: HashMap<&str, &str> = units
@@ -102,6 +104,25 @@ pub async fn import_workbook(
         });
         v
     };
+    if !cell_errors.is_empty() {
+        let mut all = cell_errors;
+        let more = match store.check_batch(scope, &batch).await {
+            Ok(()) => vec![],
+            Err(StoreError::InvalidRows(e) | StoreError::OutOfScope(e)) => cells(e),
+            Err(e) => return Err(ImportError::Store(e)),
+        };
+        for e in more {
+            if !all
+                .iter()
+                .any(|c| c.sheet == e.sheet && c.row == e.row && c.column == e.column)
+            {
+                all.push(e);
+            }
+        }
+        let order = |c: &CellError| (Sheet::ALL.iter().position(|s| s.name() == c.sheet), c.row);
+        all.sort_by_key(order);
+        return Err(ImportError::Cells(all));
+    }
     match store.apply_batch(actor, scope, &batch).await {
         Ok(r) => Ok(r),
         Err(StoreError::InvalidRows(e)) => Err(ImportError::Cells(cells(e))),

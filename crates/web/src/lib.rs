@@ -9,6 +9,7 @@ mod assets;
 mod audit;
 mod auth;
 mod campaigns;
+mod enterprises;
 mod error;
 mod home;
 pub mod imports;
@@ -44,6 +45,7 @@ pub fn app(state: AppState) -> Router {
         .merge(org::router())
         .merge(projects::router())
         .merge(land::router())
+        .merge(enterprises::router())
         .merge(imports::router())
         .merge(approvals::router())
         .merge(campaigns::router())

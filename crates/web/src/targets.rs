@@ -118,6 +118,12 @@ impl Evaluated {
     }
     /// Count and area behind a rate, e.g. "3/4 个；面积 12.5/20 亩".
     pub fn detail(&self) -> String {
+        if matches!(self.target.formula, Formula::Growth { .. }) {
+            return match (self.outcome.numerator, self.outcome.denominator) {
+                (Some(n), Some(d)) => format!("本年 {} / 上年同期 {}", money(n), money(d)),
+                _ => String::new(),
+            };
+        }
         let mut parts = Vec::new();
         if let (Some(n), Some(d)) = (self.outcome.numerator, self.outcome.denominator) {
             parts.push(format!(
@@ -142,7 +148,8 @@ impl Evaluated {
         let base = match self.outcome.subject {
             Subject::Projects => "/projects",
             Subject::Parcels => "/land-parcels",
-            _ => return None,
+            Subject::Enterprises => "/enterprises",
+            Subject::Brands => "/brands",
         };
         Some(format!(
             "{base}?target={}&as_of={}",

@@ -128,12 +128,29 @@ impl Driver {
             .collect()
     }
 
+    /// The first element matching `css`, waiting up to 10 s for it to appear
+    /// (a click that navigates may return before the next page is there).
     async fn find(&self, css: &str) -> String {
-        self.find_all(css)
-            .await
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| panic!("no element {css}"))
+        for _ in 0..100 {
+            if let Some(e) = self.find_all(css).await.into_iter().next() {
+                return e;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no element {css}")
+    }
+
+    /// Waits up to 10 s for the current URL to satisfy `want`.
+    async fn wait_url(&self, want: impl Fn(&str) -> bool) -> String {
+        let mut url = String::new();
+        for _ in 0..100 {
+            url = self.current_url().await;
+            if want(&url) {
+                return url;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the browser stayed at {url}")
     }
 
     async fn type_into(&self, css: &str, text: &str) {
@@ -163,6 +180,16 @@ impl Driver {
             .as_str()
             .unwrap()
             .to_string()
+    }
+
+    /// Runs a script in the page and gives its result.
+    async fn execute(&self, script: &str) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+        .await
     }
 
     async fn current_url(&self) -> String {
@@ -198,7 +225,8 @@ async fn a_user_logs_in_and_sees_the_eleven_targets() {
 
     d.type_into("#password", PASSWORD).await;
     d.click("#login-submit").await;
-    assert_eq!(d.current_url().await, app.url("/"));
+    d.wait_url(|u| u == app.url("/")).await;
+    d.find("#targets").await;
     let rows = d.find_all("#targets tbody tr").await;
     assert_eq!(rows.len(), 11, "eleven targets");
     let table = d.text("#targets").await;
@@ -214,8 +242,64 @@ async fn a_user_logs_in_and_sees_the_eleven_targets() {
 
     // The working groups and the member units are one click away.
     d.click("a[href='/working-groups']").await;
+    d.find("section.group").await;
     assert_eq!(d.find_all("section.group").await.len(), 5);
     d.click("a[href='/campaign']").await;
+    d.find("#members li").await;
     assert_eq!(d.find_all("#members li").await.len(), 25);
+    d.quit().await;
+}
+
+#[tokio::test]
+async fn recording_a_milestone_moves_the_dashboard() {
+    let app = spawn_app().await;
+    // One project of the 8c cohort: land supplied in 2006, not started.
+    let token = app.token("admin").await;
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/projects"))
+        .bearer_auth(&token)
+        .json(
+            &json!({"code": "C8-1", "name": "八丙项目", "township_code": "yongzhong",
+                      "kind": "industrial", "land_area_millimu": 10_000,
+                      "land_supplied_on": "2006-02-01", "responsible_unit_code": "drc"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+
+    let d = Driver::start().await;
+    d.goto(&app.url("/login")).await;
+    d.type_into("#username", "admin").await;
+    d.type_into("#password", PASSWORD).await;
+    d.click("#login-submit").await;
+    d.wait_url(|u| u == app.url("/")).await;
+
+    let row = "tr[data-code='land_supplied_2006_started']";
+    d.goto(&app.url("/?as_of=2006-12-31")).await;
+    let before = d.text(row).await;
+    assert!(before.contains("0/1"), "none started yet: {before}");
+
+    d.goto(&app.url("/projects/C8-1")).await;
+    d.click("#milestone option[value='started']").await;
+    d.execute("document.getElementById('milestone-date').value='2006-05-01'")
+        .await;
+    assert_eq!(
+        d.execute("return document.getElementById('milestone').value")
+            .await,
+        "started"
+    );
+    d.click("#record-milestone").await;
+    d.wait_url(|u| u.contains("/projects/C8-1?recorded=started"))
+        .await;
+    let notice = d.text("p.notice").await;
+    assert!(notice.contains("已记录节点：开工"), "{notice}");
+
+    d.goto(&app.url("/?as_of=2006-12-31")).await;
+    let after = d.text(row).await;
+    assert!(
+        after.contains("1/1") && after.contains("100%"),
+        "the cohort is now started: {after}"
+    );
     d.quit().await;
 }

@@ -24,6 +24,7 @@
 
 mod build;
 mod cohorts;
+pub mod enterprises;
 mod names;
 mod pipeline;
 mod progress;

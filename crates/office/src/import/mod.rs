@@ -87,17 +87,33 @@ pub fn column_for(sheet: Sheet, field: &str) -> &'static str {
 /// Reads a workbook (.xlsx, .xls, .xlsb or .ods). Any problem gives `Err` with
 /// every problem found, in sheet order then row order.
 pub fn read(bytes: &[u8]) -> Result<Workbook, Vec<CellError>> {
+    let (book, errors) = read_lenient(bytes, false);
+    if errors.is_empty() {
+        Ok(book)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads a workbook, returning what could be read together with every
+/// problem. With `keep_bad_rows`, rows with problems are kept too (as far as
+/// they could be read), so that the caller can check their references against
+/// the database and report those problems in the same pass.
+pub fn read_lenient(bytes: &[u8], keep_bad_rows: bool) -> (Workbook, Vec<CellError>) {
     let whole = |message: String| CellError {
         sheet: String::new(),
         row: 0,
         column: String::new(),
         message,
     };
-    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| {
-        vec![whole(
-            "无法读取文件：请上传 Excel 文件（.xlsx、.xls）或 .ods 文件".into(),
-        )]
-    })?;
+    let Ok(mut book) = open_workbook_auto_from_rs(Cursor::new(bytes)) else {
+        return (
+            Workbook::default(),
+            vec![whole(
+                "无法读取文件：请上传 Excel 文件（.xlsx、.xls）或 .ods 文件".into(),
+            )],
+        );
+    };
     let names = book.sheet_names();
     let mut errors = Vec::new();
     let mut found = false;
@@ -123,6 +139,7 @@ pub fn read(bytes: &[u8]) -> Result<Workbook, Vec<CellError>> {
             sheet,
             range: &range,
             errors: &mut errors,
+            keep_bad_rows,
         };
         match sheet {
             Sheet::Projects => {
@@ -161,11 +178,7 @@ pub fn read(bytes: &[u8]) -> Result<Workbook, Vec<CellError>> {
             expected.join("、")
         )));
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    (out, errors)
 }
 
 /// What the header row of a sheet says.
@@ -181,6 +194,7 @@ struct SheetReader<'a> {
     sheet: Sheet,
     range: &'a Range<Data>,
     errors: &'a mut Vec<CellError>,
+    keep_bad_rows: bool,
 }
 
 impl SheetReader<'_> {
@@ -289,6 +303,9 @@ impl SheetReader<'_> {
             if row.errors.is_empty() {
                 out.push((excel_row, item));
                 continue;
+            }
+            if self.keep_bad_rows {
+                out.push((excel_row, item));
             }
             // Left to right as the user sees the columns; unknown fields last.
             let position = |field: &str| {
