@@ -10,6 +10,10 @@ use serde::Serialize;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
 
+/// Rows per multi-row INSERT of statistics (11 parameters each, well under
+/// SQLite's and PostgreSQL's limits on bound parameters).
+const STATS_CHUNK: usize = 500;
+
 /// A stored enterprise with what lists and the profile show.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnterpriseRecord {
@@ -433,6 +437,7 @@ impl Store {
         let now = now_text();
         let mut report = UpsertReport::default();
         let mut tx = self.pool().begin().await?;
+        let mut fresh: Vec<(i64, String, Vec<i64>)> = Vec::new();
         for s in rows {
             let id = ids[s.credit_code.as_str()];
             let period = s.period.to_string();
@@ -487,26 +492,48 @@ impl Store {
                     report.updated += 1;
                 }
                 None => {
-                    sqlx::query(
-                        "INSERT INTO enterprise_stats (enterprise_id, period, output_value_yuan, sales_value_yuan, electricity_kwh, energy_kgce, tax_yuan, \
-                         employees, land_millimu, revision, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11)",
-                    )
-                    .bind(id)
-                    .bind(&period)
-                    .bind(vals[0])
-                    .bind(vals[1])
-                    .bind(vals[2])
-                    .bind(vals[3])
-                    .bind(vals[4])
-                    .bind(vals[5])
-                    .bind(vals[6])
-                    .bind(&now)
-                    .bind(&actor.name)
-                    .execute(&mut *tx)
-                    .await?;
+                    fresh.push((id, period, vals));
                     report.created += 1;
                 }
             }
+        }
+        // New months go in as multi-row INSERTs: a 100,000-row file is a few
+        // hundred statements, not 100,000 round trips.
+        for chunk in fresh.chunks(STATS_CHUNK) {
+            let mut sql = String::from(
+                "INSERT INTO enterprise_stats (enterprise_id, period, output_value_yuan, sales_value_yuan, electricity_kwh, energy_kgce, tax_yuan, \
+                 employees, land_millimu, revision, updated_at, updated_by) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 11;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 1, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9,
+                    b + 10,
+                    b + 11
+                ));
+            }
+            // Only placeholders are formatted into the statement; every value is bound.
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (id, period, vals) in chunk {
+                q = q.bind(*id).bind(period.as_str());
+                for v in vals {
+                    q = q.bind(*v);
+                }
+                q = q.bind(now.as_str()).bind(actor.name.as_str());
+            }
+            q.execute(&mut *tx).await?;
         }
         if report.created + report.updated > 0 {
             let summary = serde_json::json!({"rows": rows.len(), "created": report.created, "revised": report.updated, "unchanged": report.unchanged, "periods": periods});

@@ -59,6 +59,9 @@ enum Command {
         db: Db,
         /// The .xlsx/.xls/.ods file.
         file: PathBuf,
+        /// The file holds enterprise monthly statistics (sheet 月度统计).
+        #[arg(long)]
+        stats: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate {
@@ -136,11 +139,43 @@ pub async fn run() -> anyhow::Result<()> {
             print!("{}", config::EXAMPLE);
             Ok(())
         }
-        Command::Import { db, file } => {
+        Command::Import { db, file, stats } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("无法读取文件 {}", file.display()))?;
             let s = Store::connect(&db_url(&db)).await?;
             let actor = Actor::system(&format!("tuijin import {}", file.display()));
+            if stats {
+                let started = std::time::Instant::now();
+                return match web::imports::import_stats(&s, &actor, &bytes).await {
+                    Ok(r) => {
+                        println!(
+                            "导入完成（{:.1} 秒）：月度统计 新增 {} 修订 {} 未变 {}",
+                            started.elapsed().as_secs_f64(),
+                            r.created,
+                            r.updated,
+                            r.unchanged
+                        );
+                        Ok(())
+                    }
+                    Err(
+                        web::imports::ImportError::Cells(errs)
+                        | web::imports::ImportError::Denied(errs),
+                    ) => {
+                        for e in &errs {
+                            eprintln!(
+                                "工作表“{}”第 {} 行“{}”列：{}",
+                                e.sheet, e.row, e.column, e.message
+                            );
+                        }
+                        bail!(
+                            "{} 有 {} 处错误，未导入任何数据",
+                            file.display(),
+                            errs.len()
+                        )
+                    }
+                    Err(web::imports::ImportError::Store(e)) => Err(e.into()),
+                };
+            }
             match web::imports::import_workbook(&s, &actor, &domain::users::Scope::All, &bytes)
                 .await
             {

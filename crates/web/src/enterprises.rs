@@ -3,6 +3,7 @@
 //! credit), the brand database and its reserve echelon; and the API.
 
 mod api;
+mod forms;
 
 pub use api::{
     __path_api_brands, __path_api_enterprise, __path_api_enterprises, __path_api_stats,
@@ -33,9 +34,16 @@ use store::projects::ProjectRecord;
 
 pub fn router() -> Router<Shared> {
     Router::new()
-        .route("/enterprises", get(list))
+        .route("/enterprises", get(list).post(forms::create))
+        .route("/enterprises/new", get(forms::new_page))
         .route("/enterprises/export.xlsx", get(export))
         .route("/enterprises/{code}", get(profile))
+        .route(
+            "/enterprises/{code}/edit",
+            get(forms::edit_page).post(forms::edit),
+        )
+        .route("/enterprises/{code}/year", post(forms::set_year))
+        .route("/enterprises/{code}/credit", post(forms::add_credit))
         .route("/brands", get(brands))
 }
 
@@ -135,6 +143,15 @@ struct Selection {
     rows: Vec<Row>,
     year: i32,
     caption: Option<String>,
+    breakdown: Vec<Breakdown>,
+}
+
+/// A township's share of the target's figure.
+pub struct Breakdown {
+    pub township: String,
+    pub current: String,
+    pub base: String,
+    pub result: String,
 }
 
 async fn select(st: &Shared, page: &Page, q: &EnterpriseQuery) -> Result<Selection, AppError> {
@@ -146,6 +163,7 @@ async fn select(st: &Shared, page: &Page, q: &EnterpriseQuery) -> Result<Selecti
     };
     let mut only: Option<HashSet<i64>> = None;
     let mut caption = None;
+    let mut breakdown = Vec::new();
     if let Some(code) = ne(&q.target) {
         let c = campaign
             .as_ref()
@@ -168,6 +186,35 @@ async fn select(st: &Shared, page: &Page, q: &EnterpriseQuery) -> Result<Selecti
             e.outcome.members.len(),
             e.actual_display()
         ));
+        let all = st.store.enterprises().await?;
+        let town = |id: i64| {
+            all.iter()
+                .find(|x| x.id == id)
+                .map(|x| x.township_name.clone())
+                .unwrap_or_default()
+        };
+        let facts = st.store.kpi_facts().await?;
+        let growth = matches!(e.target.formula, domain::campaign::Formula::Growth { .. });
+        breakdown =
+            domain::targets::enterprise_breakdown(&e.target.formula, c.year, as_of, &facts, town)
+                .into_iter()
+                .map(|g| Breakdown {
+                    result: if growth {
+                        g.growth()
+                            .and_then(|(n, d)| percent(n, d, 1))
+                            .unwrap_or_else(|| "—".into())
+                    } else {
+                        format!("{} 家", g.current)
+                    },
+                    current: if growth {
+                        money(g.current)
+                    } else {
+                        String::new()
+                    },
+                    base: if growth { money(g.base) } else { String::new() },
+                    township: g.group,
+                })
+                .collect();
     }
     let tier = match ne(&q.tier) {
         Some(t) => Some(
@@ -228,6 +275,7 @@ async fn select(st: &Shared, page: &Page, q: &EnterpriseQuery) -> Result<Selecti
         rows,
         year,
         caption,
+        breakdown,
     })
 }
 
@@ -242,6 +290,8 @@ struct ListPage {
     caption: Option<String>,
     townships: Vec<Unit>,
     tiers: Vec<(&'static str, &'static str)>,
+    breakdown: Vec<Breakdown>,
+    is_admin: bool,
 }
 
 const PER_PAGE: i64 = 50;
@@ -254,6 +304,7 @@ async fn list(
     let sel = select(&st, &page, &q).await?;
     let paging = Paging::new(q.page, PER_PAGE, sel.rows.len() as i64);
     Ok(ListPage {
+        is_admin: page.is_admin(),
         chrome: page.chrome("enterprises"),
         rows: sel
             .rows
@@ -265,6 +316,7 @@ async fn list(
         paging,
         year: sel.year,
         caption: sel.caption,
+        breakdown: sel.breakdown,
         townships: st
             .store
             .units()
@@ -388,12 +440,21 @@ struct ProfilePage {
     projects: Vec<ProjectRecord>,
     brands: Vec<BrandRecord>,
     credit: CreditRecord,
+    is_admin: bool,
+    warning: Option<String>,
+    tiers: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Deserialize)]
+struct ProfileQuery {
+    warning: Option<String>,
 }
 
 async fn profile(
     State(st): State<Shared>,
     page: Page,
     Path(code): Path<String>,
+    Query(pq): Query<ProfileQuery>,
 ) -> Result<ProfilePage, AppError> {
     if page.user.role == Role::Enterprise
         && page.user.enterprise_code.as_deref() != Some(code.as_str())
@@ -470,6 +531,9 @@ async fn profile(
         .filter(|b| b.credit_code == e.credit_code)
         .collect();
     Ok(ProfilePage {
+        is_admin: page.is_admin(),
+        warning: pq.warning,
+        tiers: Tier::ALL.iter().map(|t| (t.as_str(), t.label())).collect(),
         chrome: page.chrome("enterprises"),
         industry_name: industry::parse(&e.industry_code)
             .map(|i| format!("{}（{}）", i.name, i.section_name))

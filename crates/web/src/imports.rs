@@ -25,6 +25,8 @@ pub fn router() -> Router<Shared> {
     Router::new()
         .route("/import", get(page).post(upload))
         .route("/import/template.xlsx", get(template))
+        .route("/enterprises/import", get(stats_page).post(stats_upload))
+        .route("/enterprises/import/template.xlsx", get(stats_template))
 }
 
 /// Why an import wrote nothing.
@@ -218,6 +220,122 @@ async fn upload(
                 report: None,
                 errors,
                 file_name,
+            },
+        )
+            .into_response()),
+        Err(ImportError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// Imports a workbook of enterprise monthly statistics (sheet 月度统计), all
+/// or nothing; a month sent again with other figures becomes a new revision.
+pub async fn import_stats(
+    store: &Store,
+    actor: &Actor,
+    bytes: &[u8],
+) -> Result<store::projects::UpsertReport, ImportError> {
+    let rows = office::import::read_stats(bytes).map_err(ImportError::Cells)?;
+    let excel_rows: Vec<usize> = rows.iter().map(|(r, _)| *r).collect();
+    let stats: Vec<domain::enterprises::input::Stat> = rows.into_iter().map(|(_, s)| s).collect();
+    match store.upsert_stats(actor, &stats).await {
+        Ok(r) => Ok(r),
+        Err(StoreError::InvalidRows(e)) => Err(ImportError::Cells(
+            e.into_iter()
+                .map(|e| CellError {
+                    sheet: Sheet::Stats.name().into(),
+                    row: excel_rows.get(e.row).copied().unwrap_or(0),
+                    column: column_for(Sheet::Stats, &e.field).into(),
+                    message: e.message,
+                })
+                .collect(),
+        )),
+        Err(e) => Err(ImportError::Store(e)),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "imports/stats.html")]
+struct StatsPage {
+    chrome: Chrome,
+    report: Option<store::projects::UpsertReport>,
+    errors: Vec<CellError>,
+    file_name: String,
+    seconds: String,
+}
+
+async fn stats_page(page: Page) -> Result<StatsPage, AppError> {
+    page.require_admin()?;
+    Ok(StatsPage {
+        chrome: page.chrome("enterprises"),
+        report: None,
+        errors: vec![],
+        file_name: String::new(),
+        seconds: String::new(),
+    })
+}
+
+async fn stats_template(_page: Page) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"tuijin-stats-template.xlsx\"",
+            ),
+        ],
+        office::import::stats_template(),
+    )
+        .into_response()
+}
+
+async fn stats_upload(
+    State(st): State<Shared>,
+    page: Page,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    page.require_admin()?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?;
+            file = Some((name, bytes.to_vec()));
+        }
+    }
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(AppError::BadRequest("请选择要导入的 Excel 文件".into()));
+    };
+    let started = std::time::Instant::now();
+    let result = import_stats(&st.store, &page.user.actor(), &bytes).await;
+    let seconds = format!("{:.1}", started.elapsed().as_secs_f64());
+    let chrome = page.chrome("enterprises");
+    match result {
+        Ok(report) => Ok(StatsPage {
+            chrome,
+            report: Some(report),
+            errors: vec![],
+            file_name,
+            seconds,
+        }
+        .into_response()),
+        Err(ImportError::Cells(errors) | ImportError::Denied(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            StatsPage {
+                chrome,
+                report: None,
+                errors,
+                file_name,
+                seconds,
             },
         )
             .into_response()),

@@ -7,3 +7,42 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Uploads with a progress bar: forms marked data-progress="ID" are sent with
+// XMLHttpRequest so the upload can be shown; then the server's page replaces
+// this one. Without JavaScript the form posts normally.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form[data-progress]").forEach(function (form) {
+    form.addEventListener("submit", function (e) {
+      if (!window.XMLHttpRequest || !window.FormData) return;
+      e.preventDefault();
+      var box = document.getElementById(form.getAttribute("data-progress"));
+      var bar = box.querySelector("progress");
+      var label = box.querySelector("span");
+      box.hidden = false;
+      form.querySelector("button[type=submit]").disabled = true;
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.upload.onprogress = function (ev) {
+        if (ev.lengthComputable) {
+          bar.value = Math.round((ev.loaded / ev.total) * 100);
+          label.textContent = "正在上传… " + bar.value + "%";
+        }
+      };
+      xhr.upload.onload = function () {
+        bar.removeAttribute("value");
+        label.textContent = "上传完成，正在逐行校验并写入…";
+      };
+      xhr.onload = function () {
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      };
+      xhr.onerror = function () {
+        label.textContent = "上传失败，请检查网络后重试";
+        form.querySelector("button[type=submit]").disabled = false;
+      };
+      xhr.send(new FormData(form));
+    });
+  });
+});

@@ -156,6 +156,17 @@ fn good_workbook() -> Vec<u8> {
 
 /// Uploads a file through the import form; gives the status and the page.
 async fn upload(c: &reqwest::Client, app: &TestApp, csrf: &str, bytes: Vec<u8>) -> (u16, String) {
+    upload_to(c, app, "/import", csrf, bytes).await
+}
+
+/// Uploads a file through an import form at `path`.
+async fn upload_to(
+    c: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    csrf: &str,
+    bytes: Vec<u8>,
+) -> (u16, String) {
     let boundary = "tuijin-test-boundary-7MA4YWxkTrZu0gW";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"book.xlsx\"\r\n\
@@ -165,7 +176,7 @@ async fn upload(c: &reqwest::Client, app: &TestApp, csrf: &str, bytes: Vec<u8>) 
     body.extend_from_slice(&bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let r = c
-        .post(app.url(&format!("/import?csrf={csrf}")))
+        .post(app.url(&format!("{path}?csrf={csrf}")))
         .header(
             "content-type",
             format!("multipart/form-data; boundary={boundary}"),
@@ -672,4 +683,114 @@ async fn unit_users_import_only_their_own_rows_and_leaders_not_at_all() {
     let (s, _) = upload(&leader, &app, &leader_csrf, good_workbook()).await;
     assert_eq!(s, 403, "leaders import nothing");
     assert_eq!(counts(&app).await, (1, 0));
+}
+
+/// A 月度统计 workbook: (credit code, month, output, sales).
+fn stats_book(rows: &[(&str, &str, i64, i64)]) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("月度统计").unwrap();
+    for (i, h) in [
+        "统一社会信用代码",
+        "企业名称",
+        "月份",
+        "工业总产值（元）",
+        "销售产值（元）",
+        "从业人员（人）",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, i as u16, *h).unwrap();
+    }
+    for (r, (code, month, output, sales)) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, *code).unwrap();
+        ws.write_string(r, 1, "某企业").unwrap();
+        ws.write_string(r, 2, *month).unwrap();
+        ws.write_number(r, 3, *output as f64).unwrap();
+        ws.write_number(r, 4, *sales as f64).unwrap();
+        ws.write_number(r, 5, 30.0).unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[tokio::test]
+async fn enterprise_statistics_import_all_or_nothing_with_revisions() {
+    let app = spawn_app().await;
+    let token = app.token("admin").await;
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/enterprises"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"credit_code": "91350100M000100Y43", "name": "甲", "township_code": "yongzhong", "industry_code": "3443"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (c, csrf) = app.login("admin").await;
+    let t = c
+        .get(app.url("/enterprises/import/template.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(&t.bytes().await.unwrap()[..2], b"PK");
+
+    let good = stats_book(&[
+        ("91350100M000100Y43", "2006-01", 1000, 900),
+        ("91350100M000100Y43", "2006-02", 1100, 1000),
+    ]);
+    let (s, html) = upload_to(&c, &app, "/enterprises/import", &csrf, good.clone()).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("新增 2 条，修订 0 条，未变 0 条"), "{html}");
+    let (s, html) = upload_to(&c, &app, "/enterprises/import", &csrf, good).await;
+    assert_eq!(s, 200);
+    assert!(
+        html.contains("新增 0 条，修订 0 条，未变 2 条"),
+        "idempotent: {html}"
+    );
+    let revised = stats_book(&[
+        ("91350100M000100Y43", "2006-01", 1000, 900),
+        ("91350100M000100Y43", "2006-02", 1200, 1000),
+    ]);
+    let (_, html) = upload_to(&c, &app, "/enterprises/import", &csrf, revised).await;
+    assert!(html.contains("修订 1 条"), "{html}");
+
+    let bad = stats_book(&[
+        ("91350100M000100Y44", "2006-03", 1, 1),
+        ("91330000142916567N", "2006-03", 1, 1),
+        ("91350100M000100Y43", "2006-13", 1, 1),
+    ]);
+    let (s, html) = upload_to(&c, &app, "/enterprises/import", &csrf, bad).await;
+    assert_eq!(s, 422);
+    assert!(html.contains("校验位错误"), "{html}");
+    assert!(html.contains("2006-13"), "{html}");
+    // The cell errors come first; an unregistered enterprise is found once the cells are right.
+    let unknown = stats_book(&[("91330000142916567N", "2006-03", 1, 1)]);
+    let (s, html) = upload_to(&c, &app, "/enterprises/import", &csrf, unknown).await;
+    assert_eq!(s, 422);
+    assert!(html.contains("尚未登记"), "{html}");
+    let e = app
+        .store
+        .enterprise("91350100M000100Y43")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        app.store.stats_of(e.id).await.unwrap().len(),
+        2,
+        "nothing else written"
+    );
+    let (leader, leader_csrf) = app.login("leader").await;
+    assert_eq!(
+        upload_to(
+            &leader,
+            &app,
+            "/enterprises/import",
+            &leader_csrf,
+            stats_book(&[])
+        )
+        .await
+        .0,
+        403
+    );
 }

@@ -61,7 +61,7 @@ fn code(f: &mut Fields, field: &str) -> Option<CreditCode> {
 /// An enterprise from named fields: `credit_code, name, township_code,
 /// industry_code, address, contact_person, contact_phone, established_on,
 /// former_names` (separated by 、 or ;) and `above_scale_years` (a list, given
-/// by the caller as "2005,2006").
+/// by the caller as "2005,2006"; "无" for none; absent to leave as stored).
 pub fn enterprise_from_fields(mut f: Fields) -> Result<Enterprise, Vec<FieldError>> {
     let credit_code = code(&mut f, "credit_code");
     let name = f.text("name", 200);
@@ -86,6 +86,7 @@ pub fn enterprise_from_fields(mut f: Fields) -> Result<Enterprise, Vec<FieldErro
     let years_text = f.raw("above_scale_years");
     let above_scale_years = match years_text {
         None => None,
+        Some(t) if t == "无" || t == "none" => Some(vec![]),
         Some(t) => {
             let mut ys = Vec::new();
             for part in t

@@ -499,3 +499,95 @@ fn judge(o: &mut Outcome, formula: &Formula, target: TargetValue) {
         _ => o.status = Status::NoData,
     }
 }
+
+/// One group's share of an enterprise figure (e.g. a township's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupFigure {
+    pub group: String,
+    /// This year's sum over P(A) (growth) or the number of records (counts).
+    pub current: i64,
+    /// Last year's sum over the same months (growth only).
+    pub base: i64,
+}
+
+impl GroupFigure {
+    /// The group's growth, None with a zero base.
+    pub fn growth(&self) -> Option<(i64, i64)> {
+        (self.base != 0).then_some((self.current - self.base, self.base))
+    }
+}
+
+/// Splits an enterprise target's figure by group (`group_of` maps an
+/// enterprise id to its group, e.g. its township): the same records and
+/// scope as `evaluate`, so the groups add up to the total.
+pub fn enterprise_breakdown(
+    formula: &Formula,
+    year: i32,
+    as_of: NaiveDate,
+    facts: &Facts,
+    group_of: impl Fn(i64) -> String,
+) -> Vec<GroupFigure> {
+    let s = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
+    let a = as_of.clamp(
+        s,
+        NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year"),
+    );
+    let mut by: std::collections::BTreeMap<String, GroupFigure> = std::collections::BTreeMap::new();
+    let mut add = |id: i64, current: i64, base: i64| {
+        let group = group_of(id);
+        let g = by.entry(group.clone()).or_insert(GroupFigure {
+            group,
+            current: 0,
+            base: 0,
+        });
+        g.current += current;
+        g.base += base;
+    };
+    match formula {
+        Formula::Growth { measure, scope } => {
+            let in_scope: Option<std::collections::HashSet<i64>> = match scope {
+                EnterpriseScope::All => None,
+                EnterpriseScope::AboveScale => Some(
+                    facts
+                        .enterprises
+                        .iter()
+                        .filter(|e| e.above_scale_years.contains(&year))
+                        .map(|e| e.id)
+                        .collect(),
+                ),
+            };
+            for st in &facts.stats {
+                if st.period.month > a.month()
+                    || in_scope
+                        .as_ref()
+                        .is_some_and(|s| !s.contains(&st.enterprise_id))
+                {
+                    continue;
+                }
+                let v = match measure {
+                    StatMeasure::OutputValue => st.output_value_yuan,
+                    StatMeasure::SalesValue => st.sales_value_yuan,
+                };
+                if st.period.year == year {
+                    add(st.enterprise_id, v, 0);
+                } else if st.period.year == year - 1 {
+                    add(st.enterprise_id, 0, v);
+                }
+            }
+        }
+        Formula::Count {
+            of: CountOf::EnterprisesSalesAtLeast,
+            ..
+        } => {
+            let t = TargetValue {
+                unit: ValueUnit::Count,
+                value: 0,
+            };
+            for id in evaluate(formula, t, year, a, facts).members {
+                add(id, 1, 0);
+            }
+        }
+        _ => {}
+    }
+    by.into_values().collect()
+}

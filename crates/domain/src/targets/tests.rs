@@ -525,3 +525,39 @@ fn china_well_known_trademarks_granted_in_the_year() {
     assert_eq!(o.members, vec![1]);
     assert!(o.achieved);
 }
+
+#[test]
+fn enterprise_figures_split_by_township_add_up() {
+    let f = Facts {
+        stats: vec![
+            stat(1, 2005, 1, 100, 0),
+            stat(1, 2006, 1, 130, 0),
+            stat(2, 2005, 1, 300, 0),
+            stat(2, 2006, 1, 300, 0),
+            stat(3, 2006, 1, 50, 0),
+        ],
+        ..Default::default()
+    };
+    let (formula, _) = target("total_output_growth");
+    let town = |id: i64| {
+        if id == 2 {
+            "puzhou".to_string()
+        } else {
+            "yongzhong".to_string()
+        }
+    };
+    let g = enterprise_breakdown(&formula, 2006, d("2006-01-31"), &f, town);
+    assert_eq!(g.len(), 2);
+    assert_eq!(
+        (g[0].group.as_str(), g[0].current, g[0].base),
+        ("puzhou", 300, 300)
+    );
+    assert_eq!(
+        (g[1].group.as_str(), g[1].current, g[1].base),
+        ("yongzhong", 180, 100)
+    );
+    assert_eq!(g[1].growth(), Some((80, 100)));
+    let total = eval("total_output_growth", "2006-01-31", &f);
+    assert_eq!(total.numerator, Some(g.iter().map(|x| x.current).sum()));
+    assert_eq!(total.denominator, Some(g.iter().map(|x| x.base).sum()));
+}

@@ -74,8 +74,18 @@ pub fn text(d: &Data) -> Result<String, String> {
     })
 }
 
-/// A whole number (money in yuan, a count): `1,234` is accepted, `12.5` is not.
+/// Whole yuan: `1,234` is accepted, `12.5` is not.
 pub fn whole(d: &Data) -> Result<Option<i64>, String> {
+    integer(d, "（金额以元为单位，填写整数）")
+}
+
+/// A whole number of some other unit (kilowatt-hours, people ...).
+pub fn count(d: &Data) -> Result<Option<i64>, String> {
+    integer(d, "（应填写整数）")
+}
+
+/// A whole number; `hint` says what to write instead.
+fn integer(d: &Data, hint: &str) -> Result<Option<i64>, String> {
     if let Some(e) = error_value(d) {
         return Err(e);
     }
@@ -84,10 +94,7 @@ pub fn whole(d: &Data) -> Result<Option<i64>, String> {
         Data::Int(i) => Ok(Some(*i)),
         Data::Float(f) => {
             if !f.is_finite() || f.fract() != 0.0 {
-                Err(format!(
-                    "“{}”不是整数（金额以元为单位，填写整数）",
-                    number_text(*f)
-                ))
+                Err(format!("“{}”不是整数{hint}", number_text(*f)))
             } else if f.abs() >= 1e15 {
                 Err(format!("“{}”超出范围", number_text(*f)))
             } else {
@@ -108,10 +115,7 @@ pub fn whole(d: &Data) -> Result<Option<i64>, String> {
             };
             let digits = int.strip_prefix('-').unwrap_or(int);
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!(
-                    "“{}”不是整数（金额以元为单位，填写整数）",
-                    s.trim()
-                ));
+                return Err(format!("“{}”不是整数{hint}", s.trim()));
             }
             int.parse::<i64>()
                 .map(Some)
@@ -251,6 +255,11 @@ mod tests {
         assert!(whole(&Data::Float(12.5)).is_err());
         assert!(whole(&s("12.5")).is_err());
         assert!(whole(&s("lots")).is_err());
+        assert_eq!(count(&s("1,234")), Ok(Some(1234)));
+        assert_eq!(
+            count(&Data::Float(12.5)),
+            Err("“12.5”不是整数（应填写整数）".into())
+        );
     }
 
     #[test]

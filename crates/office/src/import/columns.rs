@@ -10,6 +10,8 @@ pub(crate) enum Kind {
     Text(usize),
     /// Whole yuan.
     Money,
+    /// A whole number of another unit (kilowatt-hours, people ...).
+    Count,
     /// Mu with at most 3 decimals.
     Mu,
     Date,
@@ -327,6 +329,80 @@ pub(crate) const PARCELS: &[Column] = &[
     col("备注", "notes", false, Kind::Text(2000), "最多 2000 个字符"),
 ];
 
+/// 月度统计 sheet (the statistics office's workbook, read by `read_stats`).
+pub(crate) const STATS: &[Column] = &[
+    col(
+        "统一社会信用代码",
+        "credit_code",
+        true,
+        Kind::Text(40),
+        "18 位统一社会信用代码（老企业可填 9 位组织机构代码），会检查校验位",
+    ),
+    col(
+        "企业名称",
+        "enterprise_name",
+        false,
+        Kind::Text(200),
+        "仅供核对，导入时不使用",
+    ),
+    col(
+        "月份",
+        "period",
+        true,
+        Kind::Month,
+        "如 2006-03（YYYY-MM），也可填该月的任一日期；同一企业同一月份只能有一行",
+    ),
+    col(
+        "工业总产值（元）",
+        "output_value_yuan",
+        true,
+        Kind::Money,
+        "当月工业总产值，以元为单位的整数，不能为负数；可带千分位逗号",
+    ),
+    col(
+        "销售产值（元）",
+        "sales_value_yuan",
+        true,
+        Kind::Money,
+        "当月销售产值，以元为单位的整数，不能为负数",
+    ),
+    col(
+        "用电量（千瓦时）",
+        "electricity_kwh",
+        false,
+        Kind::Count,
+        "当月用电量，以千瓦时为单位的整数，不能为负数；不填为 0",
+    ),
+    col(
+        "综合能耗（千克标准煤）",
+        "energy_kgce",
+        false,
+        Kind::Count,
+        "当月综合能源消费量，以千克标准煤为单位的整数，不能为负数；不填为 0",
+    ),
+    col(
+        "税收（元）",
+        "tax_yuan",
+        false,
+        Kind::Money,
+        "当月实缴税收，以元为单位的整数，不能为负数；不填为 0",
+    ),
+    col(
+        "从业人员（人）",
+        "employees",
+        false,
+        Kind::Count,
+        "从业人员人数，整数，不能为负数；不填为 0",
+    ),
+    col(
+        "用地面积（亩）",
+        "land_millimu",
+        false,
+        Kind::Mu,
+        "以亩为单位，最多 3 位小数，如 12.5，不能为负数；不填为 0",
+    ),
+];
+
 /// Other names the store or the API may use for a field.
 const ALIASES: &[(&str, &str)] = &[
     ("investment_yuan", "investment_completed_yuan"),
@@ -341,6 +417,7 @@ pub(crate) fn columns(sheet: Sheet) -> &'static [Column] {
         Sheet::Projects => PROJECTS,
         Sheet::Progress => PROGRESS,
         Sheet::Parcels => PARCELS,
+        Sheet::Stats => STATS,
     }
 }
 

@@ -1,6 +1,8 @@
 //! Reading an import workbook (sheets 项目, 月度进展, 地块) into domain records,
-//! and the downloadable template. All or nothing: a workbook with any bad cell
-//! gives every problem found, each with its sheet, row and column.
+//! and the downloadable template; likewise the statistics office's workbook of
+//! enterprise monthly statistics (sheet 月度统计, `read_stats`) and its own
+//! template. All or nothing: a workbook with any bad cell gives every problem
+//! found, each with its sheet, row and column.
 //!
 //! Columns are found by their header in row 1 (any order; whitespace and a
 //! trailing "*" ignored); empty rows are skipped; other sheets are ignored.
@@ -14,8 +16,9 @@ mod template;
 #[cfg(test)]
 mod tests;
 
-use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, Range, Reader, Sheets, open_workbook_auto_from_rs};
 use columns::Column;
+use domain::enterprises::input::Stat;
 use domain::land::Parcel;
 use domain::projects::{Period, Project};
 use domain::users::FieldError;
@@ -23,7 +26,7 @@ use rows::Row;
 use std::collections::HashMap;
 use std::io::Cursor;
 
-pub use template::template;
+pub use template::{stats_template, template};
 
 /// One bad cell or row: sheet name, Excel row number as the user sees it
 /// (header row = 1, first data row = 2), the column's Chinese header without
@@ -54,16 +57,20 @@ pub struct Workbook {
     pub parcels: Vec<(usize, Parcel)>,
 }
 
-/// The sheets an import workbook may hold.
+/// The sheets an import workbook may hold, and the statistics workbook's one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Sheet {
     Projects,
     Progress,
     Parcels,
+    /// 月度统计: only in the statistics workbook (`read_stats`), never read by
+    /// `read`.
+    Stats,
 }
 
 impl Sheet {
-    /// Every sheet, in the order they are read and reported.
+    /// Every sheet of the project workbook (not `Stats`), in the order they are
+    /// read and reported.
     pub const ALL: [Sheet; 3] = [Sheet::Projects, Sheet::Progress, Sheet::Parcels];
 
     /// The sheet's name in the workbook.
@@ -72,6 +79,7 @@ impl Sheet {
             Sheet::Projects => "项目",
             Sheet::Progress => "月度进展",
             Sheet::Parcels => "地块",
+            Sheet::Stats => "月度统计",
         }
     }
 }
@@ -100,19 +108,9 @@ pub fn read(bytes: &[u8]) -> Result<Workbook, Vec<CellError>> {
 /// they could be read), so that the caller can check their references against
 /// the database and report those problems in the same pass.
 pub fn read_lenient(bytes: &[u8], keep_bad_rows: bool) -> (Workbook, Vec<CellError>) {
-    let whole = |message: String| CellError {
-        sheet: String::new(),
-        row: 0,
-        column: String::new(),
-        message,
-    };
-    let Ok(mut book) = open_workbook_auto_from_rs(Cursor::new(bytes)) else {
-        return (
-            Workbook::default(),
-            vec![whole(
-                "无法读取文件：请上传 Excel 文件（.xlsx、.xls）或 .ods 文件".into(),
-            )],
-        );
+    let mut book = match open(bytes) {
+        Ok(b) => b,
+        Err(e) => return (Workbook::default(), vec![e]),
     };
     let names = book.sheet_names();
     let mut errors = Vec::new();
@@ -126,17 +124,13 @@ pub fn read_lenient(bytes: &[u8], keep_bad_rows: bool) -> (Workbook, Vec<CellErr
         let range = match book.worksheet_range(name) {
             Ok(r) => r,
             Err(e) => {
-                errors.push(CellError {
-                    sheet: sheet.name().into(),
-                    row: 0,
-                    column: String::new(),
-                    message: format!("无法读取工作表：{e}"),
-                });
+                errors.push(unreadable_sheet(sheet.name(), e));
                 continue;
             }
         };
         let mut s = SheetReader {
             sheet,
+            name: sheet.name(),
             range: &range,
             errors: &mut errors,
             keep_bad_rows,
@@ -166,6 +160,8 @@ pub fn read_lenient(bytes: &[u8], keep_bad_rows: bool) -> (Workbook, Vec<CellErr
                     (p.code.clone(), "code", format!("地块编号“{}”", p.code))
                 })
             }
+            // Not in `Sheet::ALL`: read by `read_stats` only.
+            Sheet::Stats => {}
         }
     }
     if !found {
@@ -173,12 +169,88 @@ pub fn read_lenient(bytes: &[u8], keep_bad_rows: bool) -> (Workbook, Vec<CellErr
             .iter()
             .map(|s| format!("“{}”", s.name()))
             .collect();
-        errors.push(whole(format!(
+        errors.push(whole_file(format!(
             "文件中没有可导入的工作表：工作表名称应为 {}",
             expected.join("、")
         )));
     }
     (out, errors)
+}
+
+/// Reads the statistics office's workbook: the rows of its 月度统计 sheet (or
+/// of its only sheet, whatever its name), each with its Excel row number. One
+/// row per enterprise and month; amounts are non-negative whole numbers, 用地
+/// 面积 is in thousandths of a mu. Any problem gives `Err` with every problem
+/// found, in row order; a (code, month) given twice is an error on the second
+/// row.
+pub fn read_stats(bytes: &[u8]) -> Result<Vec<(usize, Stat)>, Vec<CellError>> {
+    let mut book = open(bytes).map_err(|e| vec![e])?;
+    let names = book.sheet_names();
+    let wanted = Sheet::Stats.name();
+    let name = match names.iter().find(|n| n.trim() == wanted) {
+        Some(n) => n.clone(),
+        None if names.len() == 1 => names[0].clone(),
+        None => {
+            return Err(vec![whole_file(format!(
+                "文件中没有名为“{wanted}”的工作表：请将统计数据填写在“{wanted}”工作表中（可下载统计导入模板）"
+            ))]);
+        }
+    };
+    let shown = name.trim();
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| vec![unreadable_sheet(shown, e)])?;
+    let mut errors = Vec::new();
+    let rows = SheetReader {
+        sheet: Sheet::Stats,
+        name: shown,
+        range: &range,
+        errors: &mut errors,
+        keep_bad_rows: false,
+    }
+    .read(rows::stat, rows::check_stat, |s| {
+        let key = if s.code_ok {
+            format!("{}\u{0}{}", s.stat.credit_code, s.stat.period)
+        } else {
+            String::new()
+        };
+        (
+            key,
+            "period",
+            format!("企业“{}”{}的统计", s.stat.credit_code, s.stat.period),
+        )
+    });
+    if errors.is_empty() {
+        Ok(rows.into_iter().map(|(r, s)| (r, s.stat)).collect())
+    } else {
+        Err(errors)
+    }
+}
+
+/// A problem with the whole file.
+fn whole_file(message: String) -> CellError {
+    CellError {
+        sheet: String::new(),
+        row: 0,
+        column: String::new(),
+        message,
+    }
+}
+
+fn unreadable_sheet(sheet: &str, e: impl std::fmt::Display) -> CellError {
+    CellError {
+        sheet: sheet.into(),
+        row: 0,
+        column: String::new(),
+        message: format!("无法读取工作表：{e}"),
+    }
+}
+
+/// Opens a workbook of any supported format.
+fn open(bytes: &[u8]) -> Result<Sheets<Cursor<&[u8]>>, CellError> {
+    open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| {
+        whole_file("无法读取文件：请上传 Excel 文件（.xlsx、.xls）或 .ods 文件".into())
+    })
 }
 
 /// What the header row of a sheet says.
@@ -192,6 +264,8 @@ struct Header {
 /// Reads the rows of one sheet, adding its problems to `errors`.
 struct SheetReader<'a> {
     sheet: Sheet,
+    /// The sheet's name as reported.
+    name: &'a str,
     range: &'a Range<Data>,
     errors: &'a mut Vec<CellError>,
     keep_bad_rows: bool,
@@ -200,7 +274,7 @@ struct SheetReader<'a> {
 impl SheetReader<'_> {
     fn push(&mut self, row: usize, column: &str, message: impl Into<String>) {
         self.errors.push(CellError {
-            sheet: self.sheet.name().into(),
+            sheet: self.name.into(),
             row,
             column: column.into(),
             message: message.into(),

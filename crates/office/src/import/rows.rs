@@ -1,4 +1,5 @@
-//! One data row turned into a project, a progress entry or a parcel. A bad
+//! One data row turned into a project, a progress entry, a parcel or a month's
+//! statistics of an enterprise. A bad
 //! cell is recorded against its field and a neutral value used instead, so the
 //! rest of the row is still read and every problem is found.
 
@@ -7,6 +8,8 @@ use super::cells;
 use super::columns::{Column, Kind};
 use calamine::Data;
 use chrono::NaiveDate;
+use domain::enterprises::CreditCode;
+use domain::enterprises::input::Stat;
 use domain::land::Parcel;
 use domain::projects::{Dates, Milestone, Period, Project, ProjectKind, ProjectStatus, check_code};
 use domain::users::FieldError;
@@ -86,6 +89,12 @@ impl<'a> Row<'a> {
     /// Whole yuan; 0 when empty.
     pub fn money(&mut self, field: &str) -> i64 {
         let r = cells::whole(self.cell(field));
+        self.take(field, r).unwrap_or(0)
+    }
+
+    /// A whole number of another unit; 0 when empty.
+    pub fn count(&mut self, field: &str) -> i64 {
+        let r = cells::count(self.cell(field));
         self.take(field, r).unwrap_or(0)
     }
 
@@ -216,4 +225,62 @@ pub(crate) fn parcel(r: &mut Row) -> Parcel {
         project_code: r.text("project_code"),
         notes: r.text("notes"),
     }
+}
+
+/// A 月度统计 row: the statistics, and whether its code could be read (if not,
+/// `stat` holds a stand-in code that must not count as a duplicate).
+pub(crate) struct StatRow {
+    pub stat: Stat,
+    pub code_ok: bool,
+}
+
+/// The statistics of one enterprise and month from a 月度统计 row.
+pub(crate) fn stat(r: &mut Row) -> StatRow {
+    let raw = r.text("credit_code");
+    let code = if raw.is_empty() || r.has_error("credit_code") {
+        None
+    } else {
+        CreditCode::parse(&raw)
+            .map_err(|m| r.error("credit_code", m))
+            .ok()
+    };
+    let period = r.period("period");
+    let code_ok = code.is_some();
+    StatRow {
+        stat: Stat {
+            // Stand-ins: a missing or bad cell is reported; the value is not used.
+            credit_code: code
+                .unwrap_or_else(|| CreditCode::parse("000000000000000000").expect("a valid code")),
+            period: period.unwrap_or(Period {
+                year: 1970,
+                month: 1,
+            }),
+            output_value_yuan: r.money("output_value_yuan"),
+            sales_value_yuan: r.money("sales_value_yuan"),
+            electricity_kwh: r.count("electricity_kwh"),
+            energy_kgce: r.count("energy_kgce"),
+            tax_yuan: r.money("tax_yuan"),
+            employees: r.count("employees"),
+            land_millimu: r.mu("land_millimu"),
+        },
+        code_ok,
+    }
+}
+
+/// The rules of a month's statistics: no amount is negative.
+pub(crate) fn check_stat(row: &StatRow) -> Vec<FieldError> {
+    let s = &row.stat;
+    [
+        ("output_value_yuan", s.output_value_yuan),
+        ("sales_value_yuan", s.sales_value_yuan),
+        ("electricity_kwh", s.electricity_kwh),
+        ("energy_kgce", s.energy_kgce),
+        ("tax_yuan", s.tax_yuan),
+        ("employees", s.employees),
+        ("land_millimu", s.land_millimu),
+    ]
+    .into_iter()
+    .filter(|(_, v)| *v < 0)
+    .map(|(f, _)| FieldError::new(f, "不能为负数"))
+    .collect()
 }

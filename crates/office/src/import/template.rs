@@ -1,5 +1,6 @@
-//! The downloadable import template: the three sheets with their headers
-//! (required ones marked "*"), and a 填写说明 sheet explaining every column.
+//! The downloadable import templates: the project workbook's three sheets, or
+//! the statistics workbook's 月度统计 sheet, with their headers (required ones
+//! marked "*"), and a 填写说明 sheet explaining every column.
 
 use super::Sheet;
 use super::columns::{self, Column, FLAGS, Kind};
@@ -24,17 +25,39 @@ const GENERAL: &[&str] = &[
     "9. 项目、地块按编号识别，月度进展按项目编号加月份识别：已有的记录被更新，没有的新增。同一文件重复导入不会产生任何变化。",
 ];
 
+/// What every statistics import follows.
+const STATS_GENERAL: &[&str] = &[
+    "1. 本模板用于导入企业月度统计数据，数据填写在“月度统计”工作表中，请勿修改工作表名称；本说明工作表导入时忽略。",
+    "2. 请勿修改第 1 行的列名；列的顺序可以调整，不用的非必填列可以删除。列名带“*”的为必填列。每家企业每个月填写一行，空行会被跳过。",
+    "3. 统一社会信用代码填写 18 位代码（老企业可填 9 位组织机构代码），导入时检查校验位；企业名称仅供核对，导入时不使用。",
+    "4. 月份填写为 YYYY-MM（如 2006-03），也可填该月的任一日期。同一文件中同一企业同一月份只能有一行。",
+    "5. 产值、税收以“元”为单位，用电量以“千瓦时”为单位，综合能耗以“千克标准煤”为单位，从业人员以“人”为单位，均填写不为负数的整数（可带千分位逗号）；用地面积以“亩”为单位，最多 3 位小数（如 12.5）。非必填列不填为 0。",
+    "6. 已导入过的企业月份再次导入且数据不同时，记为该月的新修订版本，以最新导入的为准；原有版本保留备查。",
+    "7. 导入前会检查全部数据：只要有任何一行有错，整个文件都不会导入，并列出每个错误所在的工作表、行号和列；改正后重新导入即可。",
+    "8. 同一文件重复导入不会产生任何变化。",
+];
+
 /// The template as .xlsx bytes.
 pub fn template() -> Vec<u8> {
-    build().expect("the import template is well formed")
+    build(&Sheet::ALL, "导入模板填写说明", GENERAL).expect("the import template is well formed")
 }
 
-fn build() -> Result<Vec<u8>, XlsxError> {
+/// The statistics template (sheet 月度统计) as .xlsx bytes.
+pub fn stats_template() -> Vec<u8> {
+    build(
+        &[Sheet::Stats],
+        "企业月度统计导入模板填写说明",
+        STATS_GENERAL,
+    )
+    .expect("the statistics template is well formed")
+}
+
+fn build(sheets: &[Sheet], title: &str, general: &[&str]) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    for sheet in Sheet::ALL {
+    for &sheet in sheets {
         data_sheet(wb.add_worksheet(), sheet)?;
     }
-    help_sheet(wb.add_worksheet())?;
+    help_sheet(wb.add_worksheet(), sheets, title, general)?;
     wb.save_to_buffer()
 }
 
@@ -69,7 +92,7 @@ fn data_sheet(ws: &mut Worksheet, sheet: Sheet) -> Result<(), XlsxError> {
         let base = match c.kind {
             Kind::Text(n) if n >= 200 => 30.0,
             Kind::Text(_) => 16.0,
-            Kind::Date | Kind::Year | Kind::Mu => 14.0,
+            Kind::Date | Kind::Year | Kind::Mu | Kind::Count => 14.0,
             Kind::Money => 18.0,
             Kind::Month | Kind::Choice(_) => 12.0,
             Kind::Flag => 10.0,
@@ -107,22 +130,27 @@ fn data_sheet(ws: &mut Worksheet, sheet: Sheet) -> Result<(), XlsxError> {
     Ok(())
 }
 
-fn help_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
+fn help_sheet(
+    ws: &mut Worksheet,
+    sheets: &[Sheet],
+    title_text: &str,
+    general: &[&str],
+) -> Result<(), XlsxError> {
     ws.set_name("填写说明")?;
     let title = Format::new().set_bold().set_font_size(14);
     let bold = Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xDDEBF7));
     let wrap = Format::new().set_text_wrap();
-    ws.write_string_with_format(0, 0, "导入模板填写说明", &title)?;
-    for (i, line) in GENERAL.iter().enumerate() {
+    ws.write_string_with_format(0, 0, title_text, &title)?;
+    for (i, line) in general.iter().enumerate() {
         ws.write_string(i as u32 + 1, 0, *line)?;
     }
-    let mut r = GENERAL.len() as u32 + 2;
+    let mut r = general.len() as u32 + 2;
     for (c, h) in ["工作表", "列名", "必填", "填写说明"].iter().enumerate() {
         ws.write_string_with_format(r, c as u16, *h, &bold)?;
     }
-    for sheet in Sheet::ALL {
+    for &sheet in sheets {
         for c in columns::columns(sheet) {
             r += 1;
             ws.write_string(r, 0, sheet.name())?;

@@ -1,5 +1,6 @@
 use super::*;
 use chrono::NaiveDate;
+use domain::enterprises::input::Stat;
 use domain::projects::{Dates, Milestone, ProjectKind, ProjectStatus};
 use rust_xlsxwriter::{ExcelDateTime, Format};
 
@@ -498,4 +499,344 @@ fn columns_by_field() {
     assert_eq!(column_for(Sheet::Parcels, "project_code"), "供地项目编号");
     assert_eq!(column_for(Sheet::Parcels, "nonsense"), "");
     assert_eq!(Sheet::Progress.name(), "月度进展");
+}
+
+// ---- 月度统计 (read_stats) ----
+
+const STATS_HEADERS: &[&str] = &[
+    "统一社会信用代码*",
+    "企业名称",
+    "月份*",
+    "工业总产值（元）*",
+    "销售产值（元）*",
+    "用电量（千瓦时）",
+    "综合能耗（千克标准煤）",
+    "税收（元）",
+    "从业人员（人）",
+    "用地面积（亩）",
+];
+
+fn month(year: i32, month: u32) -> Period {
+    Period { year, month }
+}
+
+fn stat(code: &str, period: Period, output: i64, sales: i64) -> Stat {
+    Stat {
+        credit_code: domain::enterprises::CreditCode::parse(code).unwrap(),
+        period,
+        output_value_yuan: output,
+        sales_value_yuan: sales,
+        electricity_kwh: 0,
+        energy_kgce: 0,
+        tax_yuan: 0,
+        employees: 0,
+        land_millimu: 0,
+    }
+}
+
+#[test]
+fn stats_with_numbers_text_and_date_cells() {
+    let bytes = book(&[
+        ("填写说明", vec![vec![T("说明"), N(1.0)]]),
+        (
+            "月度统计",
+            vec![
+                headers(&[
+                    "月份 *",
+                    "统一社会信用代码",
+                    "企业名称",
+                    "工业总产值(元)*",
+                    "销售产值（元）＊",
+                    "用电量(千瓦时)",
+                    "综合能耗（千克标准煤）",
+                    "税收（元）",
+                    "从业人员（人）",
+                    "用地面积(亩)",
+                ]),
+                vec![
+                    T("2006-03"),
+                    T("91350100M000100Y43"),
+                    T("某阀门有限公司"),
+                    N(12_000_000.0),
+                    N(11_500_000.0),
+                    N(350_000.0),
+                    N(42_000.0),
+                    N(600_000.0),
+                    N(120.0),
+                    N(1455.739),
+                ],
+                vec![T(" "), B, T("")],
+                vec![
+                    D(2006, 4, 15),
+                    T(" 91330000142916567n "),
+                    B,
+                    T("12,000,000"),
+                    T("11500000.00"),
+                    T("350，000"),
+                    B,
+                    T("0"),
+                    T("120"),
+                    T("0.001"),
+                ],
+                vec![T("2006年3月"), T("D2143569-X"), T("旧企业"), N(0.0), N(0.0)],
+                // The same enterprise, another month.
+                vec![T("2006/4"), T("91350100M000100Y43"), B, N(1.0), N(2.0)],
+            ],
+        ),
+    ]);
+    let mut a = stat("91350100M000100Y43", month(2006, 3), 12_000_000, 11_500_000);
+    a.electricity_kwh = 350_000;
+    a.energy_kgce = 42_000;
+    a.tax_yuan = 600_000;
+    a.employees = 120;
+    a.land_millimu = 1_455_739;
+    let mut b = stat("91330000142916567N", month(2006, 4), 12_000_000, 11_500_000);
+    b.electricity_kwh = 350_000;
+    b.employees = 120;
+    b.land_millimu = 1;
+    let c = stat("D2143569X", month(2006, 3), 0, 0);
+    let d = stat("91350100M000100Y43", month(2006, 4), 1, 2);
+    assert_eq!(read_stats(&bytes), Ok(vec![(2, a), (4, b), (5, c), (6, d)]));
+    // The project workbook reader does not take a 月度统计 sheet.
+    let errs = read(&bytes).unwrap_err();
+    assert_eq!((errs.len(), errs[0].row), (1, 0), "{errs:?}");
+}
+
+#[test]
+fn stats_every_problem_is_reported_with_its_place() {
+    let bytes = book(&[(
+        "月度统计",
+        vec![
+            headers(&[
+                "统一社会信用代码*",
+                "企业名称",
+                "月份*",
+                "工业总产值（元）*",
+                "用电量（千瓦时）",
+                "用地面积（亩）",
+                "备注",
+            ]),
+            vec![T("91350100M000100Y44"), T("甲"), T("2006-03"), N(100.0)],
+            vec![T("91350100M000100Y43"), B, T("2006-13"), N(100.0)],
+            vec![T("91350100M000100Y43"), B, T("2006-03"), N(-5.0), N(12.5)],
+            vec![
+                T("91350100M000100Y43"),
+                B,
+                D(2006, 3, 31),
+                N(100.0),
+                B,
+                T("-1.5"),
+            ],
+            vec![B, T("乙"), T("2006-05"), N(1.0)],
+            // A bad code is not also a duplicate of row 2.
+            vec![T("91350100M000100Y44"), B, T("2006-03"), N(1.0)],
+            vec![T("91350100M000100Y43"), B, T("2006-06"), T("100.5")],
+        ],
+    )]);
+    let errs = read_stats(&bytes).unwrap_err();
+    let got: Vec<(&str, usize, &str)> = errs
+        .iter()
+        .map(|e| (e.sheet.as_str(), e.row, e.column.as_str()))
+        .collect();
+    let s = "月度统计";
+    assert_eq!(
+        got,
+        vec![
+            (s, 1, "备注"),
+            (s, 1, "销售产值（元）"),
+            (s, 2, "统一社会信用代码"),
+            (s, 3, "月份"),
+            (s, 4, "工业总产值（元）"),
+            (s, 4, "用电量（千瓦时）"),
+            (s, 5, "月份"),
+            (s, 5, "用地面积（亩）"),
+            (s, 6, "统一社会信用代码"),
+            (s, 7, "统一社会信用代码"),
+            (s, 8, "工业总产值（元）"),
+        ],
+        "{errs:#?}"
+    );
+    let msg = |i: usize| errs[i].message.as_str();
+    assert!(msg(0).contains("未知的列“备注”"), "{}", msg(0));
+    assert_eq!(msg(1), "缺少必填列“销售产值（元）”");
+    assert!(msg(2).contains("校验位错误（应为“3”）"), "{}", msg(2));
+    assert!(msg(3).contains("2006-13"), "{}", msg(3));
+    assert_eq!(msg(4), "不能为负数");
+    assert_eq!(msg(5), "“12.5”不是整数（应填写整数）");
+    assert_eq!(msg(6), "企业“91350100M000100Y43”2006-03的统计与第 4 行重复");
+    assert_eq!(msg(7), "不能为负数");
+    assert_eq!(msg(8), "统一社会信用代码不能为空");
+    assert!(msg(9).contains("校验位错误"), "{}", msg(9));
+    assert!(msg(10).contains("100.5"), "{}", msg(10));
+}
+
+#[test]
+fn stats_sheet_choice() {
+    let rows = || {
+        vec![
+            headers(&[
+                "统一社会信用代码",
+                "月份",
+                "工业总产值（元）",
+                "销售产值（元）",
+            ]),
+            vec![T("D2143569X"), T("2006-03"), N(1.0), T("x")],
+        ]
+    };
+    // The only sheet is read whatever its name, and problems name it.
+    let errs = read_stats(&book(&[(" Sheet1 ", rows())])).unwrap_err();
+    assert_eq!(
+        (errs[0].sheet.as_str(), errs[0].row, errs[0].column.as_str()),
+        ("Sheet1", 2, "销售产值（元）")
+    );
+    // Several sheets, none named 月度统计: a whole-file problem.
+    let errs = read_stats(&book(&[("Sheet1", rows()), ("Sheet2", vec![])])).unwrap_err();
+    assert_eq!(errs.len(), 1);
+    assert_eq!((errs[0].sheet.as_str(), errs[0].row), ("", 0));
+    assert!(
+        errs[0].message.contains("“月度统计”"),
+        "{}",
+        errs[0].message
+    );
+    // 月度统计 is found among others; 月度进展 is not it.
+    let errs = read_stats(&book(&[
+        ("月度进展", vec![headers(PROGRESS_HEADERS)]),
+        ("月度统计", rows()),
+    ]))
+    .unwrap_err();
+    assert_eq!(errs[0].sheet, "月度统计");
+    let errs = read_stats(b"not a spreadsheet").unwrap_err();
+    assert!(errs[0].message.contains("无法读取"));
+    assert_eq!(column_for(Sheet::Stats, "land_millimu"), "用地面积（亩）");
+    assert_eq!(column_for(Sheet::Stats, "credit_code"), "统一社会信用代码");
+    assert!(!Sheet::ALL.contains(&Sheet::Stats));
+}
+
+#[test]
+fn stats_template_round_trips() {
+    let bytes = stats_template();
+    assert_eq!(read_stats(&bytes), Ok(vec![]));
+    // Not a project workbook.
+    assert!(read(&bytes).is_err());
+    let mut book = open_workbook_auto_from_rs(Cursor::new(&bytes[..])).unwrap();
+    assert_eq!(book.sheet_names(), ["月度统计", "填写说明"]);
+    let range = book.worksheet_range("月度统计").unwrap();
+    let header: Vec<String> = (0..STATS_HEADERS.len() as u32)
+        .map(|c| range.get_value((0, c)).unwrap().to_string())
+        .collect();
+    assert_eq!(header, STATS_HEADERS);
+    let help = book.worksheet_range("填写说明").unwrap();
+    let text: String = help.cells().map(|(_, _, d)| d.to_string()).collect();
+    for needle in [
+        "元",
+        "千瓦时",
+        "千克标准煤",
+        "亩",
+        "3 位小数",
+        "YYYY-MM",
+        "每家企业每个月填写一行",
+        "新修订版本",
+        "以最新导入的为准",
+        "整个文件都不会导入",
+        "重复导入不会产生任何变化",
+        "综合能耗（千克标准煤）",
+    ] {
+        assert!(text.contains(needle), "{needle}");
+    }
+}
+
+/// A valid USCC for `n`: the check character found by trial.
+fn uscc(n: u32) -> String {
+    let body = format!("9133030{n:010}");
+    "0123456789ABCDEFGHJKLMNPQRTUWXY"
+        .chars()
+        .map(|c| format!("{body}{c}"))
+        .find(|c| domain::enterprises::CreditCode::parse(c).is_ok())
+        .unwrap()
+}
+
+/// A 月度统计 workbook of `rows` rows: 20 months for each enterprise; with
+/// `all`, every column (else only the required ones and 用地面积).
+fn stats_book(rows: u32, all: bool) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("月度统计").unwrap();
+    let hs: Vec<&str> = if all {
+        STATS_HEADERS.to_vec()
+    } else {
+        vec![
+            "统一社会信用代码*",
+            "月份*",
+            "工业总产值（元）*",
+            "销售产值（元）*",
+            "用地面积（亩）",
+        ]
+    };
+    for (c, h) in hs.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let mut code = String::new();
+    for i in 0..rows {
+        let r = i + 1;
+        if i % 20 == 0 {
+            code = uscc(i / 20);
+        }
+        let period = format!("{}-{:02}", 2005 + i % 20 / 12, i % 12 + 1);
+        let mut c = 0u16..;
+        ws.write_string(r, c.next().unwrap(), &code).unwrap();
+        if all {
+            ws.write_string(r, c.next().unwrap(), "某某机械制造有限公司")
+                .unwrap();
+        }
+        ws.write_string(r, c.next().unwrap(), &period).unwrap();
+        let mut numbers = vec![f64::from(i) * 1000.0, f64::from(i) * 900.0];
+        if all {
+            numbers.extend([350_000.0, 42_000.0, 600_000.0, 120.0]);
+        }
+        numbers.push(f64::from(i % 1000) + 0.125);
+        for v in numbers {
+            ws.write_number(r, c.next().unwrap(), v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn stats_many_rows() {
+    let bytes = stats_book(20_000, false);
+    let start = std::time::Instant::now();
+    let stats = read_stats(&bytes).unwrap();
+    eprintln!("read_stats, 20,000 rows: {:?}", start.elapsed());
+    assert_eq!(stats.len(), 20_000);
+    let (row, s) = &stats[19_999];
+    assert_eq!(*row, 20_001);
+    assert_eq!(s.credit_code.as_str(), uscc(999));
+    assert_eq!(s.period, month(2006, 8));
+    assert_eq!(
+        (s.output_value_yuan, s.sales_value_yuan),
+        (19_999_000, 17_999_100)
+    );
+    assert_eq!(s.land_millimu, 999_125);
+    let (row, s) = &stats[12];
+    assert_eq!(*row, 14);
+    assert_eq!(
+        (s.credit_code.as_str(), s.period),
+        (uscc(0).as_str(), month(2006, 1))
+    );
+    assert_eq!(s.land_millimu, 12_125);
+}
+
+/// Timing only: `cargo test -p office --release -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_read_stats_100k() {
+    let bytes = stats_book(100_000, true);
+    let start = std::time::Instant::now();
+    let stats = read_stats(&bytes).unwrap();
+    println!(
+        "read_stats, 100,000 rows x 10 columns ({} KB): {:?}",
+        bytes.len() / 1024,
+        start.elapsed()
+    );
+    assert_eq!(stats.len(), 100_000);
 }
