@@ -303,3 +303,56 @@ async fn recording_a_milestone_moves_the_dashboard() {
     );
     d.quit().await;
 }
+
+#[tokio::test]
+async fn the_enterprise_list_leads_to_a_profile_with_its_statistics() {
+    let app = spawn_app().await;
+    let token = app.token("admin").await;
+    let c = reqwest::Client::new();
+    let r = c
+        .post(app.url("/api/v1/enterprises"))
+        .bearer_auth(&token)
+        .json(&json!({"credit_code": "91350100M000100Y43", "name": "温州瓯龙阀门有限公司", "township_code": "yongzhong",
+                      "industry_code": "3443", "above_scale_years": [2005, 2006]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let stats: Vec<_> = (1..=12)
+        .flat_map(|m| {
+            [2005, 2006].map(|y| json!({"credit_code": "91350100M000100Y43", "period": format!("{y}-{m:02}"),
+                                        "output_value_yuan": if y == 2005 { 10_000_000 } else { 12_000_000 }, "sales_value_yuan": 9_000_000}))
+        })
+        .collect();
+    let r = c
+        .post(app.url("/api/v1/enterprise-stats"))
+        .bearer_auth(&token)
+        .json(&stats)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    let d = Driver::start().await;
+    d.goto(&app.url("/login")).await;
+    d.type_into("#username", "admin").await;
+    d.type_into("#password", PASSWORD).await;
+    d.click("#login-submit").await;
+    d.wait_url(|u| u == app.url("/")).await;
+    let growth = d.text("tr[data-code='total_output_growth']").await;
+    assert!(growth.contains("20%"), "12 vs 10 million a month: {growth}");
+
+    d.goto(&app.url("/enterprises")).await;
+    d.click("#enterprises a[href='/enterprises/91350100M000100Y43']")
+        .await;
+    d.wait_url(|u| u.ends_with("/enterprises/91350100M000100Y43"))
+        .await;
+    d.find("svg rect").await;
+    assert_eq!(d.find_all("svg rect").await.len(), 24, "24 months charted");
+    assert_eq!(d.find_all("#stats tbody tr").await.len(), 24);
+    assert!(
+        d.text("#stats").await.contains("20%"),
+        "year-on-year growth per month"
+    );
+    d.quit().await;
+}
