@@ -19,8 +19,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use domain::enterprises::{BrandLevel, Tier, industry};
 use domain::format::{money, percent};
@@ -165,20 +164,15 @@ async fn select(st: &Shared, page: &Page, q: &EnterpriseQuery) -> Result<Selecti
     let mut caption = None;
     let mut breakdown = Vec::new();
     if let Some(code) = ne(&q.target) {
-        let c = campaign
-            .as_ref()
-            .ok_or_else(|| AppError::NotFound("年度活动".into()))?;
-        let e = evaluate_all(st, c, as_of)
-            .await?
-            .into_iter()
-            .find(|e| e.target.code == code)
-            .ok_or_else(|| AppError::NotFound(format!("目标“{code}”")))?;
-        if e.outcome.subject != domain::targets::Subject::Enterprises {
-            return Err(AppError::BadRequest(format!(
-                "目标“{}”不是按企业计算的",
-                e.target.name
-            )));
-        }
+        let e = crate::targets::drilldown_target(
+            st,
+            campaign.as_ref(),
+            code,
+            as_of,
+            domain::targets::Subject::Enterprises,
+            "企业",
+        )
+        .await?;
         only = Some(e.outcome.members.iter().copied().collect());
         caption = Some(format!(
             "“{}”截至 {as_of}：{} 家企业（实际值 {}）",
@@ -196,7 +190,7 @@ async fn select(st: &Shared, page: &Page, q: &EnterpriseQuery) -> Result<Selecti
         let facts = st.store.kpi_facts().await?;
         let growth = matches!(e.target.formula, domain::campaign::Formula::Growth { .. });
         breakdown =
-            domain::targets::enterprise_breakdown(&e.target.formula, c.year, as_of, &facts, town)
+            domain::targets::enterprise_breakdown(&e.target.formula, year, as_of, &facts, town)
                 .into_iter()
                 .map(|g| Breakdown {
                     result: if growth {
@@ -371,26 +365,16 @@ async fn export(
             ]
         })
         .collect();
-    let bytes = office::xlsx::write(&[Sheet {
+    let bytes = crate::layout::write_xlsx(&[Sheet {
         name: "企业".into(),
         headers,
         rows,
-    }])
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"enterprises.xlsx\"",
-            ),
-        ],
+    }])?;
+    Ok(crate::layout::xlsx_download(
         bytes,
-    )
-        .into_response())
+        "enterprises.xlsx",
+        "企业.xlsx",
+    ))
 }
 
 /// One month on the profile: this year and the same month last year.

@@ -11,7 +11,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use domain::users::Scope;
@@ -160,14 +160,11 @@ async fn page(page: Page) -> Result<ImportPage, AppError> {
 }
 
 async fn template(_page: Page) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"tuijin-import-template.xlsx\"; filename*=UTF-8''%E9%A1%B9%E7%9B%AE%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"),
-        ],
+    crate::layout::xlsx_download(
         office::import::template(),
+        "tuijin-import-template.xlsx",
+        "项目导入模板.xlsx",
     )
-        .into_response()
 }
 
 async fn upload(
@@ -176,24 +173,7 @@ async fn upload(
     mut form: Multipart,
 ) -> Result<Response, AppError> {
     let scope = editor_scope(&page)?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?
-    {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
-    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(AppError::BadRequest("请选择要导入的 Excel 文件".into()));
-    };
+    let (file_name, bytes) = uploaded_file(&mut form).await?;
     let chrome = page.chrome("projects");
     match import_workbook(&st.store, &page.user.actor(), &scope, &bytes).await {
         Ok(report) => Ok(ImportPage {
@@ -275,20 +255,11 @@ async fn stats_page(page: Page) -> Result<StatsPage, AppError> {
 }
 
 async fn stats_template(_page: Page) -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"tuijin-stats-template.xlsx\"",
-            ),
-        ],
+    crate::layout::xlsx_download(
         office::import::stats_template(),
+        "tuijin-stats-template.xlsx",
+        "企业月度统计模板.xlsx",
     )
-        .into_response()
 }
 
 async fn stats_upload(
@@ -297,24 +268,7 @@ async fn stats_upload(
     mut form: Multipart,
 ) -> Result<Response, AppError> {
     page.require_admin()?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?
-    {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
-    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(AppError::BadRequest("请选择要导入的 Excel 文件".into()));
-    };
+    let (file_name, bytes) = uploaded_file(&mut form).await?;
     let started = std::time::Instant::now();
     let result = import_stats(&st.store, &page.user.actor(), &bytes).await;
     let seconds = format!("{:.1}", started.elapsed().as_secs_f64());
@@ -341,4 +295,25 @@ async fn stats_upload(
             .into_response()),
         Err(ImportError::Store(e)) => Err(e.into()),
     }
+}
+
+/// The file of a multipart upload's `file` field: its name and bytes.
+async fn uploaded_file(form: &mut Multipart) -> Result<(String, Vec<u8>), AppError> {
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?;
+            if !bytes.is_empty() {
+                return Ok((name, bytes.to_vec()));
+            }
+        }
+    }
+    Err(AppError::BadRequest("请选择要导入的 Excel 文件".into()))
 }

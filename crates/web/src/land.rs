@@ -6,11 +6,11 @@ use crate::auth::{ApiUser, Page};
 use crate::error::{ApiError, AppError};
 use crate::layout::{Chrome, Paging};
 use crate::projects::api_support::{as_text, items, prefixed, store_rows};
-use crate::targets::{as_of_for, evaluate_all};
+use crate::targets::as_of_for;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json, Router};
@@ -105,20 +105,15 @@ async fn select(st: &Shared, q: &ParcelQuery) -> Result<Selection, AppError> {
     let mut only: Option<HashSet<i64>> = None;
     let mut caption = None;
     if let Some(code) = ne(&q.target) {
-        let c = campaign
-            .as_ref()
-            .ok_or_else(|| AppError::NotFound("年度活动".into()))?;
-        let e = evaluate_all(st, c, as_of)
-            .await?
-            .into_iter()
-            .find(|e| e.target.code == code)
-            .ok_or_else(|| AppError::NotFound(format!("目标“{code}”")))?;
-        if e.outcome.subject != domain::targets::Subject::Parcels {
-            return Err(AppError::BadRequest(format!(
-                "目标“{}”不是按地块计算的",
-                e.target.name
-            )));
-        }
+        let e = crate::targets::drilldown_target(
+            st,
+            campaign.as_ref(),
+            code,
+            as_of,
+            domain::targets::Subject::Parcels,
+            "地块",
+        )
+        .await?;
         let reached = q.part.as_deref() == Some("reached");
         let ids = if reached {
             &e.outcome.reached
@@ -251,26 +246,16 @@ async fn export(
             ]
         })
         .collect();
-    let bytes = office::xlsx::write(&[Sheet {
+    let bytes = crate::layout::write_xlsx(&[Sheet {
         name: "地块".into(),
         headers,
         rows,
-    }])
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"land-parcels.xlsx\"",
-            ),
-        ],
+    }])?;
+    Ok(crate::layout::xlsx_download(
         bytes,
-    )
-        .into_response())
+        "land-parcels.xlsx",
+        "地块.xlsx",
+    ))
 }
 
 #[derive(Template, WebTemplate)]

@@ -64,6 +64,37 @@ impl Paging {
     }
 }
 
+/// A spreadsheet as a download: `file_name` is ASCII for old clients, and
+/// `chinese_name` (UTF-8) is what browsers save it as.
+pub fn xlsx_download(
+    bytes: Vec<u8>,
+    file_name: &str,
+    chinese_name: &str,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let encoded = crate::org::urlencode(chinese_name);
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Writes sheets to .xlsx, or an internal error.
+pub fn write_xlsx(sheets: &[office::xlsx::Sheet]) -> Result<Vec<u8>, crate::error::AppError> {
+    office::xlsx::write(sheets).map_err(|e| crate::error::AppError::Internal(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::Paging;

@@ -8,7 +8,6 @@ use crate::layout::{Chrome, Paging};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
@@ -178,15 +177,12 @@ async fn units_export(
             })
             .collect(),
     };
-    let bytes = office::xlsx::write(&[sheet]).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"units.xlsx\"; filename*=UTF-8''%E7%BB%84%E7%BB%87%E5%8D%95%E4%BD%8D.xlsx".to_string()),
-        ],
+    let bytes = crate::layout::write_xlsx(&[sheet])?;
+    Ok(crate::layout::xlsx_download(
         bytes,
-    )
-        .into_response())
+        "units.xlsx",
+        "组织单位.xlsx",
+    ))
 }
 
 #[derive(Template, WebTemplate)]

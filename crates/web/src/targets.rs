@@ -35,6 +35,31 @@ pub fn as_of_for(c: &Campaign, raw: Option<&str>) -> Result<NaiveDate, AppError>
     Ok(d.clamp(start, end))
 }
 
+/// The target behind a drill-down list: `code` at `as_of`, which must be
+/// computed from `subject` records (`noun` names them in the error).
+pub async fn drilldown_target(
+    st: &Shared,
+    campaign: Option<&Campaign>,
+    code: &str,
+    as_of: NaiveDate,
+    subject: Subject,
+    noun: &str,
+) -> Result<Evaluated, AppError> {
+    let c = campaign.ok_or_else(|| AppError::NotFound("年度活动".into()))?;
+    let e = evaluate_all(st, c, as_of)
+        .await?
+        .into_iter()
+        .find(|e| e.target.code == code)
+        .ok_or_else(|| AppError::NotFound(format!("目标“{code}”")))?;
+    if e.outcome.subject != subject {
+        return Err(AppError::BadRequest(format!(
+            "目标“{}”不是按{noun}计算的",
+            e.target.name
+        )));
+    }
+    Ok(e)
+}
+
 /// Evaluates every target of a campaign at `as_of`.
 pub async fn evaluate_all(
     st: &Shared,

@@ -4,13 +4,12 @@ use crate::Shared;
 use crate::auth::Page;
 use crate::error::AppError;
 use crate::layout::{Chrome, Paging};
-use crate::targets::{as_of_for, evaluate_all};
+use crate::targets::as_of_for;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
+use axum::response::Response;
+use chrono::{Datelike, NaiveDate};
 use domain::campaign::Formula;
 use domain::format::{money, mu};
 use domain::projects::{Milestone, Period, ProjectKind, ProjectStatus};
@@ -139,20 +138,15 @@ pub async fn select(st: &Shared, q: &ProjectQuery) -> Result<Selection, AppError
     let mut investment_range: Option<(Period, Period)> = None;
     let mut investment_label = "累计完成投资";
     if let Some(code) = nonempty(&q.target) {
-        let c = campaign
-            .as_ref()
-            .ok_or_else(|| AppError::NotFound("年度活动".into()))?;
-        let e = evaluate_all(st, c, as_of)
-            .await?
-            .into_iter()
-            .find(|e| e.target.code == code)
-            .ok_or_else(|| AppError::NotFound(format!("目标“{code}”")))?;
-        if e.outcome.subject != domain::targets::Subject::Projects {
-            return Err(AppError::BadRequest(format!(
-                "目标“{}”不是按项目计算的",
-                e.target.name
-            )));
-        }
+        let e = crate::targets::drilldown_target(
+            st,
+            campaign.as_ref(),
+            code,
+            as_of,
+            domain::targets::Subject::Projects,
+            "项目",
+        )
+        .await?;
         let reached = q.part.as_deref() == Some("reached");
         let ids = if reached {
             &e.outcome.reached
@@ -163,7 +157,7 @@ pub async fn select(st: &Shared, q: &ProjectQuery) -> Result<Selection, AppError
         if matches!(e.target.formula, Formula::Sum { .. }) {
             investment_range = Some((
                 Period {
-                    year: c.year,
+                    year: as_of.year(),
                     month: 1,
                 },
                 Period::of(as_of),
@@ -393,24 +387,14 @@ pub async fn export(
             row
         })
         .collect();
-    let bytes = office::xlsx::write(&[Sheet {
+    let bytes = crate::layout::write_xlsx(&[Sheet {
         name: "项目".into(),
         headers,
         rows,
-    }])
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"projects-{}.xlsx\"", sel.as_of),
-            ),
-        ],
+    }])?;
+    Ok(crate::layout::xlsx_download(
         bytes,
-    )
-        .into_response())
+        &format!("projects-{}.xlsx", sel.as_of),
+        "工业项目.xlsx",
+    ))
 }
