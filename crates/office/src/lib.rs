@@ -1,7 +1,10 @@
 //! Spreadsheets and documents in and out; no HTTP. `xlsx` writes what a page
 //! shows as a workbook people open in Excel, WPS or LibreOffice; `import`
 //! reads the import workbook (项目, 月度进展, 地块) into domain records, all or
-//! nothing with every bad cell named, and writes its template.
+//! nothing with every bad cell named, and writes its template. `docx` writes
+//! official documents (公文: 通报, 督查通报, 会议纪要) as .docx in the
+//! GB/T 9704-2012 layout.
 
+pub mod docx;
 pub mod import;
 pub mod xlsx;

@@ -13,8 +13,9 @@ impl Store {
     /// Loads the facts the target formulas need, in three queries.
     pub async fn kpi_facts(&self) -> Result<Facts> {
         let projects = sqlx::query(
-            "SELECT id, kind, key_project, land_area_millimu, reserved_on, approved_on, land_supplied_on, started_on, \
-             in_production_on, planned_completion_year FROM projects",
+            "SELECT p.id, p.kind, p.key_project, p.land_area_millimu, p.reserved_on, p.approved_on, p.land_supplied_on, p.started_on, \
+             p.in_production_on, p.planned_completion_year, t.code AS township, u.code AS unit \
+             FROM projects p JOIN org_units t ON t.id = p.township_id LEFT JOIN org_units u ON u.id = p.responsible_unit_id",
         )
         .fetch_all(self.pool())
         .await?
@@ -31,11 +32,13 @@ impl Store {
                 started_on: date(r.try_get("started_on")?),
                 in_production_on: date(r.try_get("in_production_on")?),
                 planned_completion_year: r.try_get::<Option<i64>, _>("planned_completion_year")?.map(|y| y as i32),
+                township: r.try_get("township")?,
+                unit: r.try_get::<Option<String>, _>("unit")?.unwrap_or_default(),
             })
         })
         .collect::<Result<Vec<_>>>()?;
         let parcels =
-            sqlx::query("SELECT id, area_millimu, expropriated_on, supplied_on FROM land_parcels")
+            sqlx::query("SELECT l.id, l.area_millimu, l.expropriated_on, l.supplied_on, t.code AS township FROM land_parcels l JOIN org_units t ON t.id = l.township_id")
                 .fetch_all(self.pool())
                 .await?
                 .iter()
@@ -45,6 +48,7 @@ impl Store {
                         area_millimu: r.try_get("area_millimu")?,
                         expropriated_on: date(r.try_get("expropriated_on")?),
                         supplied_on: date(r.try_get("supplied_on")?),
+                        township: r.try_get("township")?,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
@@ -63,7 +67,7 @@ impl Store {
                 })
                 .collect::<Result<Vec<_>>>()?;
         let mut enterprises: std::collections::BTreeMap<i64, EnterpriseFacts> =
-            sqlx::query("SELECT id FROM enterprises")
+            sqlx::query("SELECT e.id, t.code AS township FROM enterprises e JOIN org_units t ON t.id = e.township_id")
                 .fetch_all(self.pool())
                 .await?
                 .iter()
@@ -73,6 +77,7 @@ impl Store {
                         EnterpriseFacts {
                             id: r.try_get("id")?,
                             above_scale_years: vec![],
+                            township: r.try_get("township")?,
                         },
                     ))
                 })

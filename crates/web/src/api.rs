@@ -45,7 +45,7 @@ pub fn router() -> Router<Shared> {
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
-        crate::targets::Dashboard, crate::targets::DashboardTarget,
+        crate::targets::Dashboard, crate::targets::DashboardTarget, crate::targets::Breakdowns, crate::targets::PartJson,
         crate::projects::ProjectIn, crate::projects::ProjectJson, crate::projects::ProgressIn, crate::projects::UpsertJson,
         crate::land::ParcelJson,
         crate::enterprises::EnterpriseIn, crate::enterprises::EnterpriseJson, crate::enterprises::StatIn, crate::enterprises::BrandIn

@@ -9,6 +9,7 @@ mod assets;
 mod audit;
 mod auth;
 mod campaigns;
+mod dashboard;
 mod enterprises;
 mod error;
 mod home;
@@ -41,6 +42,7 @@ pub fn app(state: AppState) -> Router {
     let state = Arc::new(state);
     Router::new()
         .merge(home::router())
+        .merge(dashboard::router())
         .merge(auth::router())
         .merge(org::router())
         .merge(projects::router())

@@ -21,6 +21,25 @@ pub struct Evaluated {
     pub as_of: NaiveDate,
 }
 
+/// A rate with one decimal, or more where one decimal would round a miss up
+/// to the target (19.96% against 20% shows "19.96%", not "20%").
+pub fn rate_display(
+    num: i64,
+    den: i64,
+    target: domain::campaign::TargetValue,
+    achieved: bool,
+) -> String {
+    let target_text = target.display("");
+    let mut places = 1;
+    loop {
+        let text = percent(num, den, places).unwrap_or_else(|| "暂无数据".into());
+        if achieved || text != target_text || places >= 4 {
+            return text;
+        }
+        places += 1;
+    }
+}
+
 /// Parses an as-of date from a query (YYYY-MM-DD), clamped into the campaign
 /// year; today (clamped) when absent.
 pub fn as_of_for(c: &Campaign, raw: Option<&str>) -> Result<NaiveDate, AppError> {
@@ -89,7 +108,7 @@ impl Evaluated {
         match self.outcome.actual {
             None => "暂无数据".into(),
             Some(Actual::Ratio { num, den }) => {
-                percent(num, den, 1).unwrap_or_else(|| "暂无数据".into())
+                rate_display(num, den, self.target.value, self.outcome.achieved)
             }
             Some(Actual::Yuan(v)) => money(v),
             Some(Actual::Count(n)) => format!("{n}{}", self.target.count_word),
@@ -196,6 +215,25 @@ pub struct DashboardQuery {
     pub as_of: Option<String>,
 }
 
+/// One group's part of a target's figure.
+#[derive(Serialize, ToSchema)]
+pub struct PartJson {
+    /// The township's or unit's code.
+    group: String,
+    actual_value: Option<f64>,
+    numerator: Option<i64>,
+    denominator: Option<i64>,
+    /// Below the target (rates and growth only).
+    lagging: bool,
+}
+
+/// A target's figure split by township and by responsible unit.
+#[derive(Serialize, ToSchema, Default)]
+pub struct Breakdowns {
+    township: Vec<PartJson>,
+    unit: Vec<PartJson>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct DashboardTarget {
     code: String,
@@ -226,6 +264,8 @@ pub struct DashboardTarget {
     cohort_warning: Option<String>,
     /// The page listing the records behind the figure.
     drilldown: Option<String>,
+    /// The figure by township and by responsible unit, best first.
+    breakdowns: Breakdowns,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -278,6 +318,7 @@ impl From<&Evaluated> for DashboardTarget {
             note: o.note.clone(),
             cohort_warning: o.cohort_warning.clone(),
             drilldown: e.drilldown(),
+            breakdowns: Breakdowns::default(),
         }
     }
 }
@@ -301,10 +342,58 @@ pub async fn dashboard_api(
         .ok_or_else(|| AppError::NotFound(format!("编号为 {id} 的活动")))?;
     let as_of = as_of_for(&c, q.as_of.as_deref())?;
     let evaluated = evaluate_all(&st, &c, as_of).await?;
+    let facts = st.store.kpi_facts().await?;
     let tp = time_progress(c.year, as_of);
     Ok(Json(Dashboard {
         as_of: as_of.to_string(),
         time_progress: tp.ratio(),
-        targets: evaluated.iter().map(DashboardTarget::from).collect(),
+        targets: evaluated
+            .iter()
+            .map(|e| {
+                let mut t = DashboardTarget::from(e);
+                let parts = |dim| {
+                    domain::targets::breakdown(
+                        &e.target.formula,
+                        e.target.value,
+                        c.year,
+                        as_of,
+                        &facts,
+                        dim,
+                    )
+                    .into_iter()
+                    .map(|p| PartJson {
+                        group: p.group,
+                        actual_value: p.actual.map(Actual::as_f64),
+                        numerator: p.numerator,
+                        denominator: p.denominator,
+                        lagging: p.lagging,
+                    })
+                    .collect()
+                };
+                t.breakdowns = Breakdowns {
+                    township: parts(domain::targets::Dimension::Township),
+                    unit: parts(domain::targets::Dimension::Unit),
+                };
+                t
+            })
+            .collect(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_display;
+    use domain::campaign::{TargetValue, ValueUnit};
+
+    #[test]
+    fn a_miss_is_never_rounded_up_to_the_target() {
+        let t = TargetValue {
+            unit: ValueUnit::Ratio,
+            value: 2000,
+        };
+        assert_eq!(rate_display(1996, 10_000, t, false), "19.96%");
+        assert_eq!(rate_display(19_999, 100_000, t, false), "19.999%");
+        assert_eq!(rate_display(2000, 10_000, t, true), "20%");
+        assert_eq!(rate_display(1660, 10_000, t, false), "16.6%");
+    }
 }

@@ -46,3 +46,10 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Print buttons (no inline handlers: the page's CSP forbids them).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+});

@@ -355,6 +355,7 @@ mod tests {
                 .map(|(i, e)| EnterpriseFacts {
                     id: i as i64 + 1,
                     above_scale_years: e.above_scale_years.clone().unwrap_or_default(),
+                    township: e.township_code.clone(),
                 })
                 .collect(),
             stats: d

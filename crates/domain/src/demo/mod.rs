@@ -96,6 +96,8 @@ impl DemoData {
                     started_on: p.dates.actual(Milestone::Started),
                     in_production_on: p.dates.actual(Milestone::InProduction),
                     planned_completion_year: p.planned_completion_year,
+                    township: p.township_code.clone(),
+                    unit: p.responsible_unit_code.clone(),
                 })
                 .collect(),
             parcels: self
@@ -107,6 +109,7 @@ impl DemoData {
                     area_millimu: p.area_millimu,
                     expropriated_on: p.expropriated_on,
                     supplied_on: p.supplied_on,
+                    township: p.township_code.clone(),
                 })
                 .collect(),
             investments: self

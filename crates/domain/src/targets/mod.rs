@@ -15,8 +15,11 @@ use crate::projects::{Period, ProjectKind};
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+mod breakdown;
 #[cfg(test)]
 mod tests;
+
+pub use breakdown::{Dimension, Part, breakdown};
 
 /// What the engine needs of a project.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +34,10 @@ pub struct ProjectFacts {
     pub started_on: Option<NaiveDate>,
     pub in_production_on: Option<NaiveDate>,
     pub planned_completion_year: Option<i32>,
+    /// The township's code, for breakdowns.
+    pub township: String,
+    /// The responsible unit's code, for breakdowns ("" when none).
+    pub unit: String,
 }
 
 /// What the engine needs of a land parcel.
@@ -40,6 +47,8 @@ pub struct ParcelFacts {
     pub area_millimu: i64,
     pub expropriated_on: Option<NaiveDate>,
     pub supplied_on: Option<NaiveDate>,
+    /// The township's code, for breakdowns.
+    pub township: String,
 }
 
 /// One month's investment completed on one project.
@@ -56,6 +65,8 @@ pub struct EnterpriseFacts {
     pub id: i64,
     /// The years in which it was above designated size (规模以上).
     pub above_scale_years: Vec<i32>,
+    /// The township's code, for breakdowns.
+    pub township: String,
 }
 
 /// One enterprise's statistics for one month (the latest revision).

@@ -268,6 +268,7 @@ fn expropriated_land_supplied_by_area() {
         area_millimu: area,
         expropriated_on: Some(d(x)),
         supplied_on: s.map(d),
+        township: String::new(),
     };
     let f = Facts {
         parcels: vec![
@@ -408,10 +409,12 @@ fn total_output_growth_over_the_same_months() {
             EnterpriseFacts {
                 id: 1,
                 above_scale_years: vec![2006],
+                ..Default::default()
             },
             EnterpriseFacts {
                 id: 2,
                 above_scale_years: vec![2005],
+                ..Default::default()
             },
         ],
         stats: vec![
@@ -443,6 +446,7 @@ fn total_output_growth_over_the_same_months() {
         enterprises: vec![EnterpriseFacts {
             id: 1,
             above_scale_years: vec![2006],
+            ..Default::default()
         }],
         stats: vec![stat(1, 2005, 1, 200, 0), stat(1, 2006, 1, 240, 0)],
         ..Default::default()
