@@ -25,7 +25,7 @@ use docx_rs::{
 };
 
 /// A block of the body.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Block {
     /// 一级标题 "一、……": 黑体 三号.
     Heading1(String),
@@ -43,7 +43,7 @@ pub enum Block {
 }
 
 /// An official document: 版头, 主体 and 版记.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OfficialDoc {
     /// 发文机关标志, e.g. "龙湾区“两个年”活动领导小组办公室": red 方正小标宋简体, centered.
     pub issuer_mark: String,

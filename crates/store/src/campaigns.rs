@@ -28,6 +28,12 @@ pub struct Campaign {
     pub office_unit: Option<String>,
     pub office_unit_name: Option<String>,
     pub joint_meeting_name: String,
+    /// 发文机关标志 of the office's bulletins.
+    pub bulletin_issuer: String,
+    /// Document number prefix of the bulletins (…〔年〕号).
+    pub bulletin_prefix: String,
+    pub bulletin_addressee: String,
+    pub bulletin_copy_to: String,
 }
 
 /// A target with its formula and value.
@@ -67,7 +73,7 @@ macro_rules! campaign_columns {
     () => {
         "c.id, c.code, c.year, c.title, c.short_title, c.issuing_body, c.document_number, \
      c.issued_on, c.division_code, c.leader_head, c.leader_deputies, u.code AS office_code, u.name AS office_name, \
-     c.joint_meeting_name"
+     c.joint_meeting_name, c.bulletin_issuer, c.bulletin_prefix, c.bulletin_addressee, c.bulletin_copy_to"
     };
 }
 
@@ -92,6 +98,10 @@ fn campaign_from_row(r: &AnyRow) -> Result<Campaign> {
         office_unit: r.try_get("office_code")?,
         office_unit_name: r.try_get("office_name")?,
         joint_meeting_name: r.try_get("joint_meeting_name")?,
+        bulletin_issuer: r.try_get("bulletin_issuer")?,
+        bulletin_prefix: r.try_get("bulletin_prefix")?,
+        bulletin_addressee: r.try_get("bulletin_addressee")?,
+        bulletin_copy_to: r.try_get("bulletin_copy_to")?,
     })
 }
 
@@ -408,6 +418,14 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
+        sqlx::query("UPDATE campaigns SET bulletin_issuer = $1, bulletin_prefix = $2, bulletin_addressee = $3, bulletin_copy_to = $4 WHERE id = $5")
+            .bind(&t.bulletin.issuer_mark)
+            .bind(&t.bulletin.number_prefix)
+            .bind(&t.bulletin.addressee)
+            .bind(&t.bulletin.copy_to)
+            .bind(campaign_id)
+            .execute(&mut *tx)
+            .await?;
         for (i, m) in t.leadership.members.iter().enumerate() {
             sqlx::query("INSERT INTO campaign_members (campaign_id, unit_id, sort_order) VALUES ($1, $2, $3)")
                 .bind(campaign_id)

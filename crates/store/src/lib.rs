@@ -9,6 +9,7 @@
 pub mod approvals;
 pub mod audit;
 pub mod batch;
+pub mod bulletins;
 pub mod campaigns;
 pub mod enterprises;
 pub mod land;

@@ -63,6 +63,24 @@ enum Command {
         #[arg(long)]
         stats: bool,
     },
+    /// Write the bulletin (通报) at a date as .docx: a draft, or with --issue
+    /// numbered and stored like one issued on the bulletins page.
+    Bulletin {
+        #[command(flatten)]
+        db: Db,
+        /// The as-of date, YYYY-MM-DD (clamped to the campaign year).
+        #[arg(long)]
+        as_of: String,
+        /// The date the bulletin bears (default: the as-of date).
+        #[arg(long)]
+        issued_on: Option<String>,
+        /// Where to write the .docx (default: bulletin-<as-of>.docx).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Number and store it (it can then never change).
+        #[arg(long)]
+        issue: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate {
         #[command(flatten)]
@@ -219,6 +237,59 @@ pub async fn run() -> anyhow::Result<()> {
                 }
                 Err(web::imports::ImportError::Store(e)) => Err(e.into()),
             }
+        }
+        Command::Bulletin {
+            db,
+            as_of,
+            issued_on,
+            out,
+            issue,
+        } => {
+            let s = Store::connect(&db_url(&db)).await?;
+            let c = s
+                .current_campaign()
+                .await?
+                .context("数据库中没有活动：请先运行 tuijin init --template longwan-2006")?;
+            let as_of_date = domain::projects::parse_date(&as_of).map_err(anyhow::Error::msg)?;
+            let as_of_date = as_of_date.clamp(
+                chrono::NaiveDate::from_ymd_opt(c.year, 1, 1).context("年度")?,
+                chrono::NaiveDate::from_ymd_opt(c.year, 12, 31).context("年度")?,
+            );
+            let issued = match issued_on {
+                Some(d) => domain::projects::parse_date(&d).map_err(anyhow::Error::msg)?,
+                None => as_of_date,
+            };
+            let out = out.unwrap_or_else(|| PathBuf::from(format!("bulletin-{as_of_date}.docx")));
+            let (bytes, number) = if issue {
+                let b = web::bulletins::issue_bulletin(
+                    &s,
+                    &Actor::system("tuijin bulletin"),
+                    &c,
+                    as_of_date,
+                    issued,
+                    "",
+                    "",
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message()))?;
+                (
+                    s.bulletin_docx(b.id).await?.context("通报文件")?,
+                    b.doc_number,
+                )
+            } else {
+                let doc = web::bulletins::compose(&s, &c, as_of_date, issued, "", "")
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e.message()))?;
+                (office_docx(&doc)?, "草稿（未编号）".to_string())
+            };
+            std::fs::write(&out, &bytes).with_context(|| format!("无法写入 {}", out.display()))?;
+            println!(
+                "已写出通报 {}：{}（截至 {as_of_date}，{} 字节）",
+                number,
+                out.display(),
+                bytes.len()
+            );
+            Ok(())
         }
         Command::Migrate { db } => {
             let url = db_url(&db);
@@ -429,6 +500,10 @@ async fn load_demo_pipeline(s: &Store) -> anyhow::Result<()> {
         e.brands.len()
     );
     Ok(())
+}
+
+fn office_docx(doc: &web::bulletins::OfficialDoc) -> anyhow::Result<Vec<u8>> {
+    web::bulletins::render(doc).map_err(anyhow::Error::msg)
 }
 
 async fn create_demo_users(s: &Store, pw: &str) -> anyhow::Result<()> {

@@ -8,6 +8,7 @@ mod approvals;
 mod assets;
 mod audit;
 mod auth;
+pub mod bulletins;
 mod campaigns;
 mod dashboard;
 mod enterprises;
@@ -43,6 +44,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(home::router())
         .merge(dashboard::router())
+        .merge(bulletins::router())
         .merge(auth::router())
         .merge(org::router())
         .merge(projects::router())

@@ -79,6 +79,28 @@ pub async fn drilldown_target(
     Ok(e)
 }
 
+/// Evaluates every target of a campaign at `as_of` over facts already loaded.
+pub async fn evaluate_with(
+    store: &store::Store,
+    c: &Campaign,
+    as_of: NaiveDate,
+    facts: &domain::targets::Facts,
+) -> Result<Vec<Evaluated>, AppError> {
+    Ok(store
+        .targets(c.id)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let outcome = evaluate(&t.formula, t.value, c.year, as_of, facts);
+            Evaluated {
+                target: t,
+                outcome,
+                as_of,
+            }
+        })
+        .collect())
+}
+
 /// Evaluates every target of a campaign at `as_of`.
 pub async fn evaluate_all(
     st: &Shared,

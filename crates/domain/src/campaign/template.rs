@@ -12,6 +12,7 @@ use std::collections::HashSet;
 #[derive(Debug, Clone)]
 pub struct Template {
     pub campaign: CampaignSpec,
+    pub bulletin: BulletinSpec,
     pub leadership: LeadershipSpec,
     pub units: Vec<UnitSpec>,
     pub working_groups: Vec<GroupSpec>,
@@ -36,6 +37,21 @@ pub struct CampaignSpec {
     pub issued_on: NaiveDate,
     /// GB/T 2260 code of the district.
     pub division_code: String,
+}
+
+/// How the office's bulletins (通报) are headed and addressed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulletinSpec {
+    /// 发文机关标志, e.g. 龙湾区“两个年”活动领导小组办公室.
+    pub issuer_mark: String,
+    /// The document number's prefix, e.g. 龙两个年办 (giving 龙两个年办〔2006〕3号).
+    pub number_prefix: String,
+    /// 主送机关.
+    pub addressee: String,
+    /// 抄送.
+    #[serde(default)]
+    pub copy_to: String,
 }
 
 /// The leadership group and the joint meeting.
@@ -115,6 +131,8 @@ pub struct TargetSpec {
 #[serde(deny_unknown_fields)]
 struct Raw {
     campaign: CampaignSpec,
+    #[serde(default)]
+    bulletin: BulletinSpec,
     leadership: LeadershipSpec,
     units: Vec<UnitSpec>,
     working_groups: Vec<GroupSpec>,
@@ -236,6 +254,7 @@ pub fn parse(toml_text: &str, source_text: &str) -> Result<Template, String> {
     }
     Ok(Template {
         campaign: raw.campaign,
+        bulletin: raw.bulletin,
         leadership: raw.leadership,
         units: raw.units,
         working_groups: raw.working_groups,

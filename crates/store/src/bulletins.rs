@@ -1,0 +1,127 @@
+//! Issued bulletins (通报): numbered in sequence per campaign and year, stored
+//! with their content and their .docx, and never changed afterwards.
+
+use crate::audit::{self, Actor};
+use crate::{Result, Store, StoreError, now_text};
+use serde::Serialize;
+use sqlx::Row;
+
+/// An issued bulletin (without its file).
+#[derive(Debug, Clone, Serialize)]
+pub struct Bulletin {
+    pub id: i64,
+    pub year: i64,
+    pub seq: i64,
+    pub doc_number: String,
+    pub title: String,
+    pub as_of: String,
+    pub content_json: String,
+    pub issued_at: String,
+    pub issued_by: String,
+}
+
+/// Renders a bulletin once its number is known: (content as JSON, .docx).
+pub type Render<'a> = dyn Fn(&str) -> std::result::Result<(String, Vec<u8>), String> + Sync + 'a;
+
+/// What is issued: the number is given by the store.
+pub struct NewBulletin<'a> {
+    pub campaign_id: i64,
+    pub year: i32,
+    pub prefix: &'a str,
+    pub title: &'a str,
+    pub as_of: &'a str,
+    /// Builds the content and the file once the number is known.
+    pub render: &'a Render<'a>,
+}
+
+impl Store {
+    /// Issues a bulletin: takes the next number of the year (〔year〕N号),
+    /// renders it with that number and stores it, in one transaction.
+    pub async fn issue_bulletin(&self, actor: &Actor, b: &NewBulletin<'_>) -> Result<Bulletin> {
+        let mut tx = self.pool().begin().await?;
+        let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM bulletins WHERE campaign_id = $1 AND year = $2")
+            .bind(b.campaign_id)
+            .bind(b.year as i64)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get::<i64, _>("next")?;
+        let doc_number = format!("{}〔{}〕{}号", b.prefix, b.year, seq);
+        let (content, docx) = (b.render)(&doc_number).map_err(StoreError::Conflict)?;
+        let now = now_text();
+        let id: i64 = sqlx::query(
+            "INSERT INTO bulletins (campaign_id, year, seq, doc_number, title, as_of, content_json, docx, issued_at, issued_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(b.campaign_id)
+        .bind(b.year as i64)
+        .bind(seq)
+        .bind(&doc_number)
+        .bind(b.title)
+        .bind(b.as_of)
+        .bind(&content)
+        .bind(docx)
+        .bind(&now)
+        .bind(&actor.name)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| crate::conflict_on_unique(e, "同时签发了另一份通报，请重试"))?
+        .try_get("id")?;
+        audit::record(
+            &mut tx,
+            actor,
+            "bulletin",
+            &doc_number,
+            "issue",
+            None,
+            Some(&serde_json::json!({"title": b.title, "as_of": b.as_of})),
+        )
+        .await?;
+        tx.commit().await?;
+        self.bulletin(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("刚签发的通报".into()))
+    }
+
+    /// The bulletins of a campaign, newest first.
+    pub async fn bulletins(&self, campaign_id: i64) -> Result<Vec<Bulletin>> {
+        let rows = sqlx::query(
+            "SELECT id, year, seq, doc_number, title, as_of, content_json, issued_at, issued_by FROM bulletins WHERE campaign_id = $1 ORDER BY year DESC, seq DESC",
+        )
+        .bind(campaign_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(bulletin_from_row).collect()
+    }
+
+    /// One bulletin.
+    pub async fn bulletin(&self, id: i64) -> Result<Option<Bulletin>> {
+        let row = sqlx::query("SELECT id, year, seq, doc_number, title, as_of, content_json, issued_at, issued_by FROM bulletins WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(bulletin_from_row).transpose()
+    }
+
+    /// The stored .docx of a bulletin.
+    pub async fn bulletin_docx(&self, id: i64) -> Result<Option<Vec<u8>>> {
+        let row = sqlx::query("SELECT docx FROM bulletins WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|r| r.try_get("docx")).transpose()?)
+    }
+}
+
+fn bulletin_from_row(r: &sqlx::any::AnyRow) -> Result<Bulletin> {
+    Ok(Bulletin {
+        id: r.try_get("id")?,
+        year: r.try_get("year")?,
+        seq: r.try_get("seq")?,
+        doc_number: r.try_get("doc_number")?,
+        title: r.try_get("title")?,
+        as_of: r.try_get("as_of")?,
+        content_json: r.try_get("content_json")?,
+        issued_at: r.try_get("issued_at")?,
+        issued_by: r.try_get("issued_by")?,
+    })
+}
