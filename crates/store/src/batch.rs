@@ -92,6 +92,7 @@ impl Store {
             write_progress(&mut tx, actor, e, &now, &mut report.progress).await?;
         }
         tx.commit().await?;
+        self.touched();
         Ok(report)
     }
 

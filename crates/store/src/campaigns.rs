@@ -280,6 +280,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.touched();
         Ok(Target {
             name,
             description: edit.description.trim().to_string(),
@@ -345,6 +346,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.touched();
         Ok(())
     }
 
@@ -514,6 +516,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.touched();
         Ok(campaign_id)
     }
 }

@@ -334,6 +334,7 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
+        self.touched();
         Ok(EnterpriseReport { report, warnings })
     }
 
@@ -377,6 +378,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.touched();
         Ok(())
     }
 
@@ -540,6 +542,7 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
+        self.touched();
         Ok(report)
     }
 
@@ -659,6 +662,7 @@ impl Store {
             }
         }
         tx.commit().await?;
+        self.touched();
         Ok(report)
     }
 
@@ -731,6 +735,7 @@ impl Store {
         }
         audit::record(&mut tx, actor, "credit", code, "add", None, Some(&serde_json::json!({"rating": rating.map(|(y, r)| format!("{y}:{r}")), "event": event}))).await?;
         tx.commit().await?;
+        self.touched();
         Ok(())
     }
 

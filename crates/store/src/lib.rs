@@ -15,6 +15,7 @@ pub mod enterprises;
 pub mod land;
 pub mod org;
 pub mod projects;
+pub mod province;
 pub mod targets;
 pub mod users;
 
@@ -90,6 +91,10 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migratio
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Bumped by every write the targets read, so cached facts are never stale
+    /// (within this process: run one server per database).
+    generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    facts: std::sync::Arc<std::sync::Mutex<Option<(u64, std::sync::Arc<domain::targets::Facts>)>>>,
 }
 
 impl Store {
@@ -129,7 +134,12 @@ impl Store {
                 url: redact(&url),
                 cause: e.to_string(),
             })?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            generation: Default::default(),
+            facts: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -163,6 +173,12 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Marks the facts the targets read as changed.
+    pub(crate) fn touched(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
 

@@ -10,6 +10,23 @@ use domain::targets::{
 use sqlx::Row;
 
 impl Store {
+    /// The facts, loaded once and kept until the next write: reading the
+    /// dashboard does not rescan the tables on every request.
+    pub async fn kpi_facts_cached(&self) -> Result<std::sync::Arc<Facts>> {
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        if let Some((g, f)) = self.facts.lock().expect("facts cache").as_ref()
+            && *g == generation
+        {
+            return Ok(f.clone());
+        }
+        let f = std::sync::Arc::new(self.kpi_facts().await?);
+        // Keep it only if no write happened while loading.
+        if self.generation.load(std::sync::atomic::Ordering::SeqCst) == generation {
+            *self.facts.lock().expect("facts cache") = Some((generation, f.clone()));
+        }
+        Ok(f)
+    }
+
     /// Loads the facts the target formulas need, in three queries.
     pub async fn kpi_facts(&self) -> Result<Facts> {
         let projects = sqlx::query(

@@ -81,6 +81,25 @@ enum Command {
         #[arg(long)]
         issue: bool,
     },
+    /// Fill a database with generated data for benchmarks (loads the
+    /// longwan-2006 template first when the database has no campaign).
+    Demo {
+        #[command(flatten)]
+        db: Db,
+        /// province (200,000 enterprises, 4.8 million monthly rows, 100,000
+        /// projects, 20,000 parcels) or small.
+        #[arg(long, default_value = "province")]
+        scale: String,
+    },
+    /// Measure the dashboard on the database: loading the facts and computing
+    /// every target with its breakdowns; prints medians.
+    Bench {
+        #[command(flatten)]
+        db: Db,
+        /// How many runs to take the median of.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Apply pending database migrations and exit.
     Migrate {
         #[command(flatten)]
@@ -288,6 +307,104 @@ pub async fn run() -> anyhow::Result<()> {
                 number,
                 out.display(),
                 bytes.len()
+            );
+            Ok(())
+        }
+        Command::Demo { db, scale } => {
+            let scale = match scale.as_str() {
+                "province" => store::province::Scale::PROVINCE,
+                "small" => store::province::Scale::SMALL,
+                other => bail!("未知的规模“{other}”：可选 province 或 small"),
+            };
+            let s = Store::connect(&db_url(&db)).await?;
+            if s.current_campaign().await?.is_none() {
+                let t = template::builtin("longwan-2006").map_err(anyhow::Error::msg)?;
+                s.load_template(&Actor::system("tuijin demo"), &t).await?;
+            }
+            let started = std::time::Instant::now();
+            let g = s
+                .generate_province(&Actor::system("tuijin demo --scale"), scale, &|m| {
+                    eprintln!("  {m}（{:.0} 秒）", started.elapsed().as_secs_f64())
+                })
+                .await?;
+            println!(
+                "已生成：{} 家企业，{} 条月度统计，{} 个项目，{} 条月度投资，{} 宗地块；用时 {:.1} 秒",
+                g.enterprises,
+                g.stats,
+                g.projects,
+                g.progress,
+                g.parcels,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Bench { db, runs } => {
+            let s = Store::connect(&db_url(&db)).await?;
+            let c = s.current_campaign().await?.context("数据库中没有活动")?;
+            let targets = s.targets(c.id).await?;
+            let as_of = chrono::NaiveDate::from_ymd_opt(c.year, 12, 31).context("年度")?;
+            let median = |mut v: Vec<f64>| {
+                v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+                v[v.len() / 2]
+            };
+            let mut load = Vec::new();
+            let mut facts = None;
+            for _ in 0..runs.max(1) {
+                let t = std::time::Instant::now();
+                facts = Some(s.kpi_facts().await?);
+                load.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            let facts = facts.context("facts")?;
+            let mut compute = Vec::new();
+            for _ in 0..runs.max(1) {
+                let t = std::time::Instant::now();
+                for tg in &targets {
+                    let o = domain::targets::evaluate(&tg.formula, tg.value, c.year, as_of, &facts);
+                    std::hint::black_box(o);
+                    for dim in [
+                        domain::targets::Dimension::Township,
+                        domain::targets::Dimension::Unit,
+                    ] {
+                        std::hint::black_box(domain::targets::breakdown(
+                            &tg.formula,
+                            tg.value,
+                            c.year,
+                            as_of,
+                            &facts,
+                            dim,
+                        ));
+                    }
+                }
+                compute.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            s.kpi_facts_cached().await?;
+            let mut cached = Vec::new();
+            for _ in 0..runs.max(1) {
+                let t = std::time::Instant::now();
+                std::hint::black_box(s.kpi_facts_cached().await?);
+                cached.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            println!(
+                "数据：{} 个项目，{} 宗地块，{} 条月度投资，{} 家企业，{} 条企业月度统计",
+                facts.projects.len(),
+                facts.parcels.len(),
+                facts.investments.len(),
+                facts.enterprises.len(),
+                facts.stats.len()
+            );
+            println!(
+                "从数据库载入全部事实（冷）         中位数 {:>10.1} ms（{} 次）",
+                median(load),
+                runs
+            );
+            println!(
+                "计算 {} 项目标及按镇街、单位分解   中位数 {:>10.1} ms",
+                targets.len(),
+                median(compute)
+            );
+            println!(
+                "取缓存的事实（写入前）             中位数 {:>10.3} ms",
+                median(cached)
             );
             Ok(())
         }

@@ -52,7 +52,7 @@ pub async fn compose(
     intro: &str,
     closing: &str,
 ) -> Result<OfficialDoc, AppError> {
-    let facts = store.kpi_facts().await?;
+    let facts = store.kpi_facts_cached().await?;
     let evaluated = crate::targets::evaluate_with(store, c, as_of, &facts).await?;
     let units: HashMap<String, String> = store
         .units()

@@ -238,7 +238,7 @@ async fn build(st: &Shared, q: &DashQuery) -> Result<Built, AppError> {
         Some(s) => Some(as_of_for(&c, Some(s))?),
         None => None,
     };
-    let facts = st.store.kpi_facts().await?;
+    let facts = st.store.kpi_facts_cached().await?;
     let units: HashMap<String, String> = st
         .store
         .units()

@@ -187,7 +187,7 @@ async fn select(st: &Shared, page: &Page, q: &EnterpriseQuery) -> Result<Selecti
                 .map(|x| x.township_name.clone())
                 .unwrap_or_default()
         };
-        let facts = st.store.kpi_facts().await?;
+        let facts = st.store.kpi_facts_cached().await?;
         let growth = matches!(e.target.formula, domain::campaign::Formula::Growth { .. });
         breakdown =
             domain::targets::enterprise_breakdown(&e.target.formula, year, as_of, &facts, town)
@@ -216,7 +216,7 @@ async fn select(st: &Shared, page: &Page, q: &EnterpriseQuery) -> Result<Selecti
         ),
         None => None,
     };
-    let facts = st.store.kpi_facts().await?;
+    let facts = st.store.kpi_facts_cached().await?;
     let last = domain::projects::Period::of(as_of);
     let text = q.text("q").to_lowercase();
     let mut rows: Vec<Row> = st

@@ -107,7 +107,7 @@ pub async fn evaluate_all(
     c: &Campaign,
     as_of: NaiveDate,
 ) -> Result<Vec<Evaluated>, AppError> {
-    let facts = st.store.kpi_facts().await?;
+    let facts = st.store.kpi_facts_cached().await?;
     Ok(st
         .store
         .targets(c.id)
@@ -364,7 +364,7 @@ pub async fn dashboard_api(
         .ok_or_else(|| AppError::NotFound(format!("编号为 {id} 的活动")))?;
     let as_of = as_of_for(&c, q.as_of.as_deref())?;
     let evaluated = evaluate_all(&st, &c, as_of).await?;
-    let facts = st.store.kpi_facts().await?;
+    let facts = st.store.kpi_facts_cached().await?;
     let tp = time_progress(c.year, as_of);
     Ok(Json(Dashboard {
         as_of: as_of.to_string(),

@@ -132,7 +132,7 @@ pub async fn select(st: &Shared, q: &ProjectQuery) -> Result<Selection, AppError
             .map_err(|_| AppError::BadRequest(format!("as_of：“{s}”不是 YYYY-MM-DD 格式的日期")))?,
         _ => today,
     };
-    let facts = st.store.kpi_facts().await?;
+    let facts = st.store.kpi_facts_cached().await?;
     let mut caption = None;
     let mut only: Option<HashSet<i64>> = None;
     let mut investment_range: Option<(Period, Period)> = None;
