@@ -94,8 +94,12 @@ pub struct Store {
     /// Bumped by every write the targets read, so cached facts are never stale
     /// (within this process: run one server per database).
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    facts: std::sync::Arc<std::sync::Mutex<Option<(u64, std::sync::Arc<domain::targets::Facts>)>>>,
+    facts: FactsCache,
 }
+
+/// The facts the targets read, with the write generation they were loaded at.
+type FactsCache =
+    std::sync::Arc<std::sync::Mutex<Option<(u64, std::sync::Arc<domain::targets::Facts>)>>>;
 
 impl Store {
     /// Connects to `url` (creating an SQLite file if missing) and runs the
