@@ -41,8 +41,7 @@ pub fn breakdown(
     facts: &Facts,
     dim: Dimension,
 ) -> Vec<Part> {
-    let o: Outcome = evaluate(formula, target, year, as_of, facts);
-    let key: HashMap<i64, &str> = match (o.subject, dim) {
+    let key: HashMap<i64, &str> = match (subject_of(formula), dim) {
         (Subject::Projects, Dimension::Township) => facts
             .projects
             .iter()
@@ -106,6 +105,7 @@ pub fn breakdown(
                 .collect()
         }
         Formula::Count { .. } => {
+            let o: Outcome = evaluate(formula, target, year, as_of, facts);
             let mut counts: BTreeMap<String, i64> = BTreeMap::new();
             for id in &o.members {
                 *counts.entry(group(id)).or_default() += 1;
@@ -122,6 +122,7 @@ pub fn breakdown(
                 .collect()
         }
         Formula::CohortRate { cohort, .. } => {
+            let o: Outcome = evaluate(formula, target, year, as_of, facts);
             let by_area = cohort.basis() == crate::campaign::RateBasis::Area;
             let weight: HashMap<i64, i64> = if by_area {
                 facts
@@ -166,6 +167,27 @@ pub fn breakdown(
             .then(a.group.cmp(&b.group))
     });
     parts
+}
+
+/// The records a formula is computed from.
+pub fn subject_of(formula: &Formula) -> Subject {
+    use crate::campaign::{Cohort, CountOf};
+    match formula {
+        Formula::Growth { .. }
+        | Formula::Count {
+            of: CountOf::EnterprisesSalesAtLeast,
+            ..
+        } => Subject::Enterprises,
+        Formula::Count {
+            of: CountOf::ChinaWellKnownGranted,
+            ..
+        } => Subject::Brands,
+        Formula::CohortRate {
+            cohort: Cohort::ExpropriatedNotSupplied,
+            ..
+        } => Subject::Parcels,
+        _ => Subject::Projects,
+    }
 }
 
 fn rank(p: &Part) -> f64 {
@@ -257,6 +279,20 @@ mod tests {
             by_unit.iter().map(|p| p.denominator.unwrap()).sum::<i64>(),
             3
         );
+    }
+
+    #[test]
+    fn the_subject_of_every_template_target_matches_evaluate() {
+        for t in builtin("longwan-2006").unwrap().targets {
+            let o = evaluate(
+                &t.formula,
+                t.value,
+                2006,
+                d("2006-06-30"),
+                &Facts::default(),
+            );
+            assert_eq!(subject_of(&t.formula), o.subject, "{}", t.code);
+        }
     }
 
     #[test]
