@@ -143,6 +143,7 @@ impl Store {
             enterprises: enterprises.into_values().collect(),
             stats,
             brands,
+            folded: Default::default(),
         })
     }
 }

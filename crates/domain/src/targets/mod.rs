@@ -16,6 +16,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 mod breakdown;
+pub mod index;
 #[cfg(test)]
 mod tests;
 
@@ -96,6 +97,15 @@ pub struct Facts {
     pub enterprises: Vec<EnterpriseFacts>,
     pub stats: Vec<StatFacts>,
     pub brands: Vec<BrandFacts>,
+    /// `stats` folded per enterprise and year, built on first use.
+    pub folded: std::sync::OnceLock<Vec<index::EnterpriseYear>>,
+}
+
+impl Facts {
+    /// The statistics per enterprise and year (built once).
+    pub fn enterprise_years(&self) -> &[index::EnterpriseYear] {
+        self.folded.get_or_init(|| index::fold(&self.stats))
+    }
 }
 
 /// What kind of records a figure is made of.
@@ -231,20 +241,14 @@ pub fn evaluate(
             // Sales summed over P(A) = Y-01 .. month(A), per enterprise.
             o.subject = Subject::Enterprises;
             o.time_progress = months;
-            let last = Period::of(a);
-            let mut sums: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
-            for st in facts
-                .stats
-                .iter()
-                .filter(|st| st.period.year == year && st.period <= last)
-            {
-                *sums.entry(st.enterprise_id).or_default() += st.sales_value_yuan;
-            }
+            let m = a.month();
             let t = threshold_yuan.unwrap_or(i64::MAX);
-            o.members = sums
+            // Enterprise-years are sorted by enterprise, so members come out sorted.
+            o.members = facts
+                .enterprise_years()
                 .iter()
-                .filter(|(_, v)| **v >= t)
-                .map(|(k, _)| *k)
+                .filter(|r| r.year == year && r.any_to(m) && r.sales_to(m) >= t)
+                .map(|r| r.enterprise_id)
                 .collect();
             o.actual = Some(Actual::Count(o.members.len() as i64));
             if facts.stats.is_empty() {
@@ -346,25 +350,25 @@ fn growth(
     };
     let (mut cur, mut base) = (0i64, 0i64);
     let mut ids = std::collections::BTreeSet::new();
-    for st in &facts.stats {
-        if st.period.month > m
+    for r in facts.enterprise_years() {
+        if (r.year != year && r.year != year - 1)
+            || !r.any_to(m)
             || in_scope
                 .as_ref()
-                .is_some_and(|s| !s.contains(&st.enterprise_id))
+                .is_some_and(|s| !s.contains(&r.enterprise_id))
         {
             continue;
         }
         let v = match measure {
-            StatMeasure::OutputValue => st.output_value_yuan,
-            StatMeasure::SalesValue => st.sales_value_yuan,
+            StatMeasure::OutputValue => r.output_to(m),
+            StatMeasure::SalesValue => r.sales_to(m),
         };
-        if st.period.year == year {
+        if r.year == year {
             cur += v;
-            ids.insert(st.enterprise_id);
-        } else if st.period.year == year - 1 {
+        } else {
             base += v;
-            ids.insert(st.enterprise_id);
         }
+        ids.insert(r.enterprise_id);
     }
     o.members = ids.into_iter().collect();
     o.numerator = Some(cur);
@@ -567,22 +571,24 @@ pub fn enterprise_breakdown(
                         .collect(),
                 ),
             };
-            for st in &facts.stats {
-                if st.period.month > a.month()
+            let m = a.month();
+            for r in facts.enterprise_years() {
+                if (r.year != year && r.year != year - 1)
+                    || !r.any_to(m)
                     || in_scope
                         .as_ref()
-                        .is_some_and(|s| !s.contains(&st.enterprise_id))
+                        .is_some_and(|s| !s.contains(&r.enterprise_id))
                 {
                     continue;
                 }
                 let v = match measure {
-                    StatMeasure::OutputValue => st.output_value_yuan,
-                    StatMeasure::SalesValue => st.sales_value_yuan,
+                    StatMeasure::OutputValue => r.output_to(m),
+                    StatMeasure::SalesValue => r.sales_to(m),
                 };
-                if st.period.year == year {
-                    add(st.enterprise_id, v, 0);
-                } else if st.period.year == year - 1 {
-                    add(st.enterprise_id, 0, v);
+                if r.year == year {
+                    add(r.enterprise_id, v, 0);
+                } else {
+                    add(r.enterprise_id, 0, v);
                 }
             }
         }
