@@ -401,6 +401,11 @@ pub async fn run() -> anyhow::Result<()> {
                 runs
             );
             println!(
+                "计算 {} 项目标及按镇街、单位分解   首次 {:>10.1} ms（含按企业、年度汇总统计）",
+                targets.len(),
+                first.unwrap_or_default()
+            );
+            println!(
                 "计算 {} 项目标及按镇街、单位分解   中位数 {:>10.1} ms",
                 targets.len(),
                 median(compute)
