@@ -95,7 +95,17 @@ pub struct Store {
     /// (within this process: run one server per database).
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
     facts: FactsCache,
+    derived: DerivedCache,
 }
+
+/// Results computed from the facts (e.g. a dashboard's JSON), by key, for one
+/// generation of the facts.
+type DerivedCache = std::sync::Arc<
+    std::sync::Mutex<(
+        u64,
+        std::collections::HashMap<String, std::sync::Arc<Vec<u8>>>,
+    )>,
+>;
 
 /// The facts the targets read, with the write generation they were loaded at.
 type FactsCache =
@@ -143,6 +153,7 @@ impl Store {
             backend,
             generation: Default::default(),
             facts: Default::default(),
+            derived: Default::default(),
         };
         store.migrate().await?;
         Ok(store)
@@ -177,6 +188,39 @@ impl Store {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Which version of the facts the targets read: changes with every write
+    /// they depend on, so results computed from them can be cached by it.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// A result computed from the facts of the current generation, if kept.
+    pub fn derived(&self, key: &str) -> Option<std::sync::Arc<Vec<u8>>> {
+        let d = self.derived.lock().expect("derived cache");
+        (d.0 == self.generation())
+            .then(|| d.1.get(key).cloned())
+            .flatten()
+    }
+
+    /// Keeps a result computed from the facts of generation `generation`
+    /// (dropped if a write happened meanwhile).
+    pub fn keep_derived(
+        &self,
+        generation: u64,
+        key: String,
+        value: Vec<u8>,
+    ) -> std::sync::Arc<Vec<u8>> {
+        let value = std::sync::Arc::new(value);
+        let mut d = self.derived.lock().expect("derived cache");
+        if d.0 != generation {
+            *d = (generation, Default::default());
+        }
+        if generation == self.generation() {
+            d.1.insert(key, value.clone());
+        }
+        value
     }
 
     /// Marks the facts the targets read as changed.

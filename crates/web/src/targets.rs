@@ -347,10 +347,7 @@ impl From<&Evaluated> for DashboardTarget {
 
 /// Every target of a campaign at a date: actual value, exact numerator and
 /// denominator, status against the target and the time progress.
-#[utoipa::path(get, path = "/api/v1/campaigns/{id}/dashboard", tag = "campaigns",
-    params(("id" = i64, Path, description = "campaign id"), DashboardQuery), security(("bearer" = [])),
-    responses((status = 200, body = Dashboard), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
-pub async fn dashboard_api(
+pub async fn dashboard_api_uncached(
     State(st): State<Shared>,
     u: crate::auth::ApiUser,
     Path(id): Path<i64>,
@@ -418,4 +415,56 @@ mod tests {
         assert_eq!(rate_display(2000, 10_000, t, true), "20%");
         assert_eq!(rate_display(1660, 10_000, t, false), "16.6%");
     }
+}
+
+/// Every target of a campaign at a date: actual value, exact numerator and
+/// denominator, status against the target and the time progress, and the
+/// breakdowns by township and unit.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/dashboard", tag = "campaigns",
+    params(("id" = i64, Path, description = "campaign id"), DashboardQuery), security(("bearer" = [])),
+    responses((status = 200, body = Dashboard), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn dashboard_api(
+    State(st): State<Shared>,
+    u: crate::auth::ApiUser,
+    Path(id): Path<i64>,
+    Query(q): Query<DashboardQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    u.require_campaign_reader()?;
+    let c = st
+        .store
+        .campaign(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("编号为 {id} 的活动")))?;
+    let as_of = as_of_for(&c, q.as_of.as_deref())?;
+    // Computed once per version of the facts: a repeated read costs nothing
+    // until the next write.
+    let generation = st.store.generation();
+    let key = format!("dashboard/{id}/{as_of}");
+    if let Some(body) = st.store.derived(&key) {
+        return Ok((
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            (*body).clone(),
+        )
+            .into_response());
+    }
+    let Json(d) = dashboard_api_uncached(
+        State(st.clone()),
+        u,
+        Path(id),
+        Query(DashboardQuery {
+            as_of: Some(as_of.to_string()),
+        }),
+    )
+    .await?;
+    let body = st.store.keep_derived(
+        generation,
+        key,
+        serde_json::to_vec(&d).map_err(|e| AppError::Internal(e.to_string()))?,
+    );
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        (*body).clone(),
+    )
+        .into_response())
 }

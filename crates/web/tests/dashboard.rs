@@ -80,6 +80,49 @@ async fn the_dashboard_splits_figures_by_township_and_unit() {
         "the parts add up"
     );
 
+    // A read after a write shows the write (results are cached per version of the data).
+    let again: Value = c
+        .get(app.url(&format!(
+            "/api/v1/campaigns/{cid}/dashboard?as_of=2006-06-30"
+        )))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again, d, "a repeated read answers the same");
+    let started = json!({"code": "S2", "name": "二", "township_code": "yongzhong", "kind": "industrial", "land_area_millimu": 1000, "land_supplied_on": "2006-02-01", "started_on": "2006-06-01", "responsible_unit_code": "land"});
+    assert_eq!(
+        c.post(app.url("/api/v1/projects"))
+            .bearer_auth(&admin)
+            .json(&started)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let after: Value = c
+        .get(app.url(&format!(
+            "/api/v1/campaigns/{cid}/dashboard?as_of=2006-06-30"
+        )))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let t = after["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "land_supplied_2006_started")
+        .unwrap();
+    assert_eq!(t["numerator"], 3, "the write is seen at once");
+
     let (page, _) = app.login("leader").await;
     let html = page
         .get(app.url("/dashboard?as_of=2006-06-30&compare=2006-03-31"))
