@@ -233,10 +233,7 @@ struct TargetEditPage {
 
 impl TargetEditPage {
     fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        crate::layout::error_for(&self.errors, field)
     }
     fn value_hint(&self) -> &'static str {
         match self.t.value.unit {

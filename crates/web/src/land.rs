@@ -297,13 +297,10 @@ struct FormPage {
 
 impl FormPage {
     fn v(&self, name: &str) -> &str {
-        self.values.get(name).map(String::as_str).unwrap_or("")
+        crate::layout::value(&self.values, name)
     }
     fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        crate::layout::error_for(&self.errors, field)
     }
 }
 

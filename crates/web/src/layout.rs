@@ -27,6 +27,19 @@ impl Page {
     }
 }
 
+/// The message of the first error on `field`, for a form to show beside it.
+pub fn error_for<'a>(errors: &'a [domain::users::FieldError], field: &str) -> Option<&'a str> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.as_str())
+}
+
+/// A form field's value as entered ("" when absent).
+pub fn value<'a>(values: &'a std::collections::HashMap<String, String>, name: &str) -> &'a str {
+    values.get(name).map(String::as_str).unwrap_or("")
+}
+
 /// A page of a list: which slice to show and links to the others.
 pub struct Paging {
     pub page: i64,

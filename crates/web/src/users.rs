@@ -70,10 +70,7 @@ struct NewPage {
 
 impl NewPage {
     fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        crate::layout::error_for(&self.errors, field)
     }
 }
 

@@ -133,7 +133,7 @@ async fn bulletins_are_drafted_issued_in_sequence_and_frozen() {
         .unwrap();
     assert_eq!(
         page,
-        again.replace(&csrf_of_page(&again), &csrf_of_page(&page)),
+        again.replace(&common::csrf_of(&again), &common::csrf_of(&page)),
         "the issued bulletin is frozen"
     );
     let fresh = admin
@@ -163,10 +163,4 @@ async fn bulletins_are_drafted_issued_in_sequence_and_frozen() {
         .await
         .unwrap();
     assert!(list.contains("已签发（2）"));
-}
-
-fn csrf_of_page(html: &str) -> String {
-    html.find("name=\"csrf\" value=\"")
-        .map(|i| html[i + 19..].split('"').next().unwrap().to_string())
-        .unwrap_or_default()
 }

@@ -4,24 +4,13 @@
 
 mod common;
 
-use common::{PASSWORD, spawn_app};
+use common::{PASSWORD, post, spawn_app};
 use domain::users::parse_new_user;
 use serde_json::{Value, json};
 use store::Actor;
 
 const A: &str = "91350100M000100Y43";
 const B: &str = "91330000142916567N";
-
-async fn post(c: &reqwest::Client, url: String, token: &str, body: Value) -> (u16, Value) {
-    let r = c
-        .post(url)
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.json().await.unwrap())
-}
 
 #[tokio::test]
 async fn enterprises_statistics_brands_and_their_targets() {

@@ -3,19 +3,8 @@
 
 mod common;
 
-use common::spawn_app;
+use common::{post, spawn_app};
 use serde_json::{Value, json};
-
-async fn post(c: &reqwest::Client, url: String, token: &str, body: Value) -> (u16, Value) {
-    let r = c
-        .post(url)
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    (r.status().as_u16(), r.json().await.unwrap())
-}
 
 fn project(code: &str, township: &str, unit: &str) -> Value {
     json!({"code": code, "name": format!("项目{code}"), "township_code": township, "kind": "industrial", "responsible_unit_code": unit})

@@ -147,3 +147,20 @@ impl TestApp {
         (c, csrf)
     }
 }
+
+/// POSTs JSON with a bearer token; gives the status and the JSON answer.
+pub async fn post(
+    c: &reqwest::Client,
+    url: String,
+    token: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let r = c
+        .post(url)
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
