@@ -13,5 +13,6 @@ pub mod format;
 pub mod land;
 pub mod org;
 pub mod projects;
+pub mod requests;
 pub mod targets;
 pub mod users;

@@ -517,6 +517,8 @@ impl Store {
         .await?;
         tx.commit().await?;
         self.touched();
+        // The default routing of enterprise requests to the template's units.
+        self.seed_request_routes(actor).await?;
         Ok(campaign_id)
     }
 }

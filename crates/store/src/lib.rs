@@ -16,6 +16,7 @@ pub mod land;
 pub mod org;
 pub mod projects;
 pub mod province;
+pub mod requests;
 pub mod targets;
 pub mod users;
 
@@ -59,6 +60,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The user may not do this (in Chinese, for the user).
+    #[error("无权操作：{0}")]
+    Forbidden(String),
     #[error("输入有误：{}", .0.iter().map(|e| format!("{}：{}", e.field, e.message)).collect::<Vec<_>>().join("；"))]
     Invalid(Vec<domain::users::FieldError>),
     #[error("有 {} 处数据错误，未写入任何数据：{}", .0.len(), .0.iter().map(|e| format!("第 {} 条 {}：{}", e.row + 1, e.field, e.message)).collect::<Vec<_>>().join("；"))]

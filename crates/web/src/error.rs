@@ -82,6 +82,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::Invalid(errs) => AppError::Invalid(errs),
             e @ StoreError::OutOfScope(_) => AppError::Denied(e.to_string()),
+            StoreError::Forbidden(m) => AppError::Denied(m),
             StoreError::InvalidRows(rows) => AppError::Invalid(
                 rows.into_iter()
                     .map(|r| FieldError::new(&format!("[{}].{}", r.row, r.field), r.message))

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The built-in years: (year, TOML).
 const BUILTIN: &[(i32, &str)] = &[
     (2006, include_str!("../../../../data/calendar/2006.toml")),
+    (2025, include_str!("../../../../data/calendar/2025.toml")),
     (2026, include_str!("../../../../data/calendar/2026.toml")),
 ];
 
@@ -120,6 +121,91 @@ impl Calendar {
         }
         Ok(n)
     }
+}
+
+impl Calendar {
+    /// The exceptions of one year, when known.
+    pub fn year(&self, year: i32) -> Option<&Year> {
+        self.years.get(&year)
+    }
+
+    /// One year as the TOML text it is kept in (for editing).
+    pub fn year_toml(&self, year: i32) -> Option<String> {
+        let y = self.years.get(&year)?;
+        let list = |s: &BTreeSet<NaiveDate>| {
+            s.iter()
+                .map(|d| format!("  \"{d}\","))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        Some(format!(
+            "year = {year}\nsource = {}\nholidays = [\n{}\n]\nworkdays = [\n{}\n]\n",
+            toml_string(&y.source),
+            list(&y.holidays),
+            list(&y.workdays)
+        ))
+    }
+
+    fn working_or_assumed(&self, d: NaiveDate) -> (bool, bool) {
+        match self.is_working_day(d) {
+            Ok(w) => (w, false),
+            Err(_) => (!weekend(d), true),
+        }
+    }
+
+    /// Like `add_working_days`, but a year without a calendar is counted as
+    /// an ordinary Monday-to-Friday year; the flag is true when that was
+    /// assumed, so the deadline can be shown as provisional (暂定) until the
+    /// office enters that year. A request must not be refused because the
+    /// State Council has not yet published next year's holidays.
+    pub fn add_working_days_provisional(&self, from: NaiveDate, n: i64) -> (NaiveDate, bool) {
+        let mut d = from;
+        let mut left = n;
+        let mut assumed = false;
+        while left > 0 {
+            d = match d.checked_add_days(Days::new(1)) {
+                Some(x) => x,
+                None => break,
+            };
+            let (w, a) = self.working_or_assumed(d);
+            assumed |= a;
+            if w {
+                left -= 1;
+            }
+        }
+        (d, assumed)
+    }
+
+    /// Working days after `from` up to and including `to`, assuming ordinary
+    /// weeks for years without a calendar (see `add_working_days_provisional`).
+    pub fn working_days_between_provisional(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        let mut n = 0;
+        let mut d = from;
+        while d < to {
+            d = match d.checked_add_days(Days::new(1)) {
+                Some(x) => x,
+                None => break,
+            };
+            if self.working_or_assumed(d).0 {
+                n += 1;
+            }
+        }
+        n
+    }
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]
@@ -243,6 +329,61 @@ mod tests {
             )
             .unwrap_err()
             .contains("不是周末")
+        );
+    }
+
+    #[test]
+    fn a_year_round_trips_through_its_toml_text() {
+        let c = Calendar::builtin();
+        let text = c.year_toml(2026).unwrap();
+        let mut d2 = Calendar::default();
+        assert_eq!(d2.add_year_toml(&text).unwrap(), 2026);
+        assert_eq!(d2.year(2026), c.year(2026));
+    }
+
+    #[test]
+    fn provisional_counting_assumes_ordinary_weeks_only_where_unknown() {
+        let c = Calendar::builtin();
+        // Known year: the same as the strict count.
+        assert_eq!(
+            c.add_working_days_provisional(d("2026-09-30"), 1),
+            (d("2026-10-08"), false)
+        );
+        // Thu 2026-12-31 + 2: Fri 2027-01-01 (assumed working), Mon 2027-01-04.
+        assert_eq!(
+            c.add_working_days_provisional(d("2026-12-31"), 2),
+            (d("2027-01-04"), true)
+        );
+        assert_eq!(
+            c.working_days_between_provisional(d("2026-02-13"), d("2026-02-24")),
+            2
+        );
+    }
+
+    #[test]
+    fn spring_festival_2025_make_up_sunday_and_saturday() {
+        let c = Calendar::builtin();
+        // Fri 2025-01-24 + 1 -> Sun 01-26 (make-up); + 2 -> Mon 01-27; + 3 -> Wed 02-05.
+        assert_eq!(
+            c.add_working_days(d("2025-01-24"), 1).unwrap(),
+            d("2025-01-26")
+        );
+        assert_eq!(
+            c.add_working_days(d("2025-01-24"), 3).unwrap(),
+            d("2025-02-05")
+        );
+        assert!(
+            c.is_working_day(d("2025-02-08")).unwrap(),
+            "make-up Saturday"
+        );
+        // National Day: Sat 09-27 + 1 -> Sun 09-28 (make-up); Tue 09-30 + 1 -> Thu 10-09.
+        assert_eq!(
+            c.add_working_days(d("2025-09-27"), 1).unwrap(),
+            d("2025-09-28")
+        );
+        assert_eq!(
+            c.add_working_days(d("2025-09-30"), 1).unwrap(),
+            d("2025-10-09")
         );
     }
 }
