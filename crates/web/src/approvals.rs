@@ -192,7 +192,7 @@ async fn list(
     page: Page,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
-    let today = chrono::Local::now().date_naive();
+    let today = crate::layout::today();
     let all = items(&st, None, today).await?;
     let units = st.store.units().await?;
     // Per department: items, and items flagged.

@@ -40,7 +40,7 @@ async fn home(
 ) -> Result<Home, AppError> {
     let campaign = st.store.current_campaign().await?;
     let Some(c) = campaign else {
-        let today = chrono::Local::now().date_naive();
+        let today = crate::layout::today();
         return Ok(Home {
             chrome: page.chrome("home"),
             campaign: None,

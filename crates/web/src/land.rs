@@ -100,7 +100,7 @@ async fn select(st: &Shared, q: &ParcelQuery) -> Result<Selection, AppError> {
         (_, Some(s)) => s
             .parse()
             .map_err(|_| AppError::BadRequest(format!("as_of：“{s}”不是 YYYY-MM-DD 格式的日期")))?,
-        _ => chrono::Local::now().date_naive(),
+        _ => crate::layout::today(),
     };
     let mut only: Option<HashSet<i64>> = None;
     let mut caption = None;

@@ -123,3 +123,9 @@ mod tests {
         );
     }
 }
+
+/// Today's date in China (UTC+8), whatever the server's time zone: working-day
+/// clocks and "overdue" are counted on Beijing dates.
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}

@@ -49,7 +49,7 @@ pub fn as_of_for(c: &Campaign, raw: Option<&str>) -> Result<NaiveDate, AppError>
         Some(s) => s
             .parse::<NaiveDate>()
             .map_err(|_| AppError::BadRequest(format!("as_of：“{s}”不是 YYYY-MM-DD 格式的日期")))?,
-        None => chrono::Local::now().date_naive(),
+        None => crate::layout::today(),
     };
     Ok(d.clamp(start, end))
 }

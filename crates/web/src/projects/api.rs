@@ -251,7 +251,7 @@ impl From<&ProjectRecord> for ProjectJson {
             responsible_phone: p.responsible_phone.clone(),
             stage: p
                 .dates
-                .stage_at(chrono::Local::now().date_naive())
+                .stage_at(crate::layout::today())
                 .map(|m| m.as_str().into()),
             dates,
             variance_note: p.variance_note.clone(),

@@ -97,7 +97,7 @@ async fn detail_page(
     notice: Option<String>,
 ) -> Result<DetailPage, AppError> {
     let r = load(st, code).await?;
-    let today = chrono::Local::now().date_naive();
+    let today = crate::layout::today();
     let d = &r.project.dates;
     let timeline = Milestone::ALL
         .iter()

@@ -124,7 +124,7 @@ pub struct Selection {
 
 pub async fn select(st: &Shared, q: &ProjectQuery) -> Result<Selection, AppError> {
     let campaign = st.store.current_campaign().await?;
-    let today = chrono::Local::now().date_naive();
+    let today = crate::layout::today();
     let as_of = match (&campaign, nonempty(&q.as_of)) {
         (Some(c), Some(_)) => as_of_for(c, q.as_of.as_deref())?,
         (_, Some(s)) => s
