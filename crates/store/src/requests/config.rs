@@ -118,6 +118,16 @@ impl Store {
         self.recount_deadlines().await
     }
 
+    /// Every working group as (code, name), for pickers.
+    pub async fn working_group_names(&self) -> Result<Vec<(String, String)>> {
+        sqlx::query("SELECT code, name FROM working_groups ORDER BY campaign_id DESC, sort_order")
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("code")?, r.try_get("name")?)))
+            .collect()
+    }
+
     /// The routing rules.
     pub async fn request_routes(&self) -> Result<Vec<RouteRecord>> {
         sqlx::query(

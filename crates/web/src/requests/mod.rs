@@ -1,0 +1,67 @@
+//! Enterprise service requests: the list and queues, the intake form, a
+//! request's page with the actions its viewer may take, attachment download
+//! (`pages`), and the JSON API (`api`).
+
+mod api;
+mod pages;
+
+pub use api::api_router;
+pub(crate) use api::*;
+
+use crate::Shared;
+use axum::Router;
+use domain::requests::flow::{self, Action, Actor};
+use domain::requests::{Satisfaction, Status};
+use domain::users::Role;
+use store::requests::{RequestRecord, Viewer};
+
+pub fn router() -> Router<Shared> {
+    pages::router()
+}
+
+/// How the viewer stands to a request, for the status flow.
+pub fn actor_of(v: &Viewer, r: &RequestRecord) -> Actor {
+    match v.role {
+        Role::Admin => Actor::Office,
+        Role::Unit if v.unit_code.is_some() && v.unit_code == r.unit_code => Actor::ResponsibleUnit,
+        Role::Unit => Actor::OtherUnit,
+        Role::Enterprise
+            if v.enterprise_code.is_some() && v.enterprise_code == r.enterprise_code =>
+        {
+            Actor::OwnEnterprise
+        }
+        _ => Actor::Other,
+    }
+}
+
+/// The actions this viewer may take on this request now (the same check the
+/// store makes), so a page never offers what would be refused.
+pub fn allowed_actions(v: &Viewer, r: &RequestRecord) -> Vec<&'static str> {
+    let actor = actor_of(v, r);
+    [
+        Action::Assign,
+        Action::Accept,
+        Action::Transfer,
+        Action::Reply,
+        Action::Resolve,
+        Action::Reject,
+        Action::Rate(Satisfaction::Satisfied),
+        Action::Close,
+        Action::Escalate,
+        Action::Withdraw,
+    ]
+    .into_iter()
+    .filter(|a| flow::next(r.status, a, actor, r.kind).is_ok())
+    .map(|a| a.as_str())
+    .collect()
+}
+
+/// The status's CSS class for the badge.
+pub fn status_class(s: Status) -> &'static str {
+    match s {
+        Status::Closed => "ok",
+        Status::Withdrawn => "nodata",
+        Status::Escalated | Status::Reopened => "behind",
+        _ => "",
+    }
+}
