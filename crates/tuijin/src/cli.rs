@@ -512,12 +512,12 @@ pub async fn run() -> anyhow::Result<()> {
             if demo {
                 let t = template::builtin("longwan-2006").map_err(anyhow::Error::msg)?;
                 s.load_template(&Actor::system("演示"), &t).await?;
-                load_demo_pipeline(&s).await?;
+                crate::demo::load(&s).await?;
             }
             let admin_pw = std::env::var("TUIJIN_ADMIN_PASSWORD").ok();
             if let Some((pw, generated)) = s.ensure_admin(admin_pw.as_deref()).await? {
                 if demo {
-                    create_demo_users(&s, &pw).await?;
+                    crate::demo::create_users(&s, &pw).await?;
                 }
                 println!("已创建管理员账号：用户名 admin");
                 if generated {
@@ -527,7 +527,7 @@ pub async fn run() -> anyhow::Result<()> {
                 }
                 if demo {
                     println!(
-                        "演示账号（密码相同）：leader（领导，只读）、jingmao（区经贸(交通)局 成员单位）"
+                        "演示账号（密码相同）：leader（领导，只读）、jingmao（区经贸(交通)局）、guotu（区国土资源分局）、qiye（企业）"
                     );
                 }
             }
@@ -555,91 +555,6 @@ pub async fn run() -> anyhow::Result<()> {
     }
 }
 
-/// The 2006 demo pipeline: projects, parcels and monthly progress whose
-/// cohorts match the document exactly.
-async fn load_demo_pipeline(s: &Store) -> anyhow::Result<()> {
-    let d = domain::demo::longwan_2006();
-    let batch = store::batch::Batch {
-        projects: d.projects,
-        parcels: d.parcels,
-        progress: d
-            .progress
-            .into_iter()
-            .map(
-                |(project_code, period, investment_yuan, note)| store::projects::ProgressEntry {
-                    project_code,
-                    period,
-                    investment_yuan,
-                    note,
-                },
-            )
-            .collect(),
-    };
-    let r = s
-        .apply_batch(&Actor::system("演示"), &domain::users::Scope::All, &batch)
-        .await?;
-    println!(
-        "演示数据：{} 个项目，{} 宗地块，{} 条月度进展",
-        r.projects.created, r.parcels.created, r.progress.created
-    );
-    let e = domain::demo::enterprises::longwan_2006_enterprises();
-    let actor = Actor::system("演示");
-    s.upsert_enterprises(&actor, &e.enterprises).await?;
-    for (code, year, tier) in &e.tiers {
-        s.set_enterprise_year(&actor, code.as_str(), *year, *tier, "")
-            .await?;
-    }
-    let stats = s.upsert_stats(&actor, &e.stats).await?;
-    s.upsert_brands(&actor, &e.brands).await?;
-    for (code, item) in &e.credit {
-        match item {
-            domain::demo::enterprises::CreditItem::Rating {
-                year,
-                rating,
-                source,
-            } => {
-                s.add_credit(&actor, code.as_str(), Some((*year, rating)), None, source)
-                    .await?
-            }
-            domain::demo::enterprises::CreditItem::Event {
-                on,
-                kind,
-                description,
-                source,
-            } => {
-                let ev = store::enterprises::CreditEvent {
-                    on_date: on.to_string(),
-                    kind: kind.clone(),
-                    description: description.clone(),
-                    source: source.clone(),
-                };
-                s.add_credit(&actor, code.as_str(), None, Some(&ev), source)
-                    .await?
-            }
-        }
-    }
-    println!(
-        "演示企业：{} 家，{} 条月度统计，{} 个品牌",
-        e.enterprises.len(),
-        stats.created,
-        e.brands.len()
-    );
-    Ok(())
-}
-
 fn office_docx(doc: &web::bulletins::OfficialDoc) -> anyhow::Result<Vec<u8>> {
     web::bulletins::render(doc).map_err(anyhow::Error::msg)
-}
-
-async fn create_demo_users(s: &Store, pw: &str) -> anyhow::Result<()> {
-    let actor = Actor::system("演示");
-    for (username, name, role, unit) in [
-        ("leader", "分管副区长", "leader", None),
-        ("jingmao", "经贸局联络员", "unit", Some("economy")),
-    ] {
-        let nu = domain::users::parse_new_user(username, name, role, unit, None)
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        s.create_user(&actor, &nu, pw).await?;
-    }
-    Ok(())
 }

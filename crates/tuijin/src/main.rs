@@ -3,6 +3,7 @@
 
 mod cli;
 mod config;
+mod demo;
 
 #[tokio::main]
 async fn main() {

@@ -30,6 +30,7 @@ use store::Store;
 use tokio::net::TcpListener;
 
 pub use error::AppError;
+pub use layout::today;
 
 /// What every handler can reach.
 #[derive(Clone)]

@@ -28,6 +28,7 @@ pub mod enterprises;
 mod names;
 mod pipeline;
 mod progress;
+pub mod requests;
 mod rng;
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod driver;
+
 use domain::campaign::template;
 use domain::users::parse_new_user;
 use store::{Actor, Store};

@@ -1,0 +1,219 @@
+//! The demo data `tuijin serve --demo` loads: the 2006 pipeline and
+//! enterprises, a year of enterprise requests up to today, and the demo users.
+
+use domain::requests::Status;
+use store::requests::write::{ActInput, NewRequest, NewVisit};
+use store::requests::{Filter, Viewer};
+use store::{Actor, Store};
+
+/// The 2006 demo pipeline: projects, parcels and monthly progress whose
+/// cohorts match the document exactly.
+pub async fn load(s: &Store) -> anyhow::Result<()> {
+    let d = domain::demo::longwan_2006();
+    let batch = store::batch::Batch {
+        projects: d.projects,
+        parcels: d.parcels,
+        progress: d
+            .progress
+            .into_iter()
+            .map(
+                |(project_code, period, investment_yuan, note)| store::projects::ProgressEntry {
+                    project_code,
+                    period,
+                    investment_yuan,
+                    note,
+                },
+            )
+            .collect(),
+    };
+    let r = s
+        .apply_batch(&Actor::system("演示"), &domain::users::Scope::All, &batch)
+        .await?;
+    println!(
+        "演示数据：{} 个项目，{} 宗地块，{} 条月度进展",
+        r.projects.created, r.parcels.created, r.progress.created
+    );
+    let e = domain::demo::enterprises::longwan_2006_enterprises();
+    let actor = Actor::system("演示");
+    s.upsert_enterprises(&actor, &e.enterprises).await?;
+    for (code, year, tier) in &e.tiers {
+        s.set_enterprise_year(&actor, code.as_str(), *year, *tier, "")
+            .await?;
+    }
+    let stats = s.upsert_stats(&actor, &e.stats).await?;
+    s.upsert_brands(&actor, &e.brands).await?;
+    for (code, item) in &e.credit {
+        match item {
+            domain::demo::enterprises::CreditItem::Rating {
+                year,
+                rating,
+                source,
+            } => {
+                s.add_credit(&actor, code.as_str(), Some((*year, rating)), None, source)
+                    .await?
+            }
+            domain::demo::enterprises::CreditItem::Event {
+                on,
+                kind,
+                description,
+                source,
+            } => {
+                let ev = store::enterprises::CreditEvent {
+                    on_date: on.to_string(),
+                    kind: kind.clone(),
+                    description: description.clone(),
+                    source: source.clone(),
+                };
+                s.add_credit(&actor, code.as_str(), None, Some(&ev), source)
+                    .await?
+            }
+        }
+    }
+    println!(
+        "演示企业：{} 家，{} 条月度统计，{} 个品牌",
+        e.enterprises.len(),
+        stats.created,
+        e.brands.len()
+    );
+    let codes: Vec<String> = e
+        .enterprises
+        .iter()
+        .map(|x| x.credit_code.as_str().to_string())
+        .collect();
+    load_requests(s, &codes, web::today()).await
+}
+
+/// A year of requests up to `today`, played step by step through the same
+/// checked actions users take; steps after today are left for later, so
+/// recent requests are open and some are overdue.
+async fn load_requests(
+    s: &Store,
+    enterprises: &[String],
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    use domain::demo::requests::Who;
+    let cal = s.calendar().await?;
+    let office = Viewer::office("演示");
+    let mut visits = 0;
+    let list = domain::demo::requests::requests(today, enterprises.len(), &cal);
+    for d in &list {
+        let code = &enterprises[d.enterprise];
+        let ent = Viewer {
+            role: domain::users::Role::Enterprise,
+            unit_code: None,
+            enterprise_code: Some(code.clone()),
+            actor: Actor::system("演示企业"),
+        };
+        let visit_id = match d.visit_on {
+            Some(on) => {
+                visits += 1;
+                let v = s
+                    .add_visit(
+                        &office,
+                        &NewVisit {
+                            enterprise: code.clone(),
+                            visited_on: on.to_string(),
+                            visitors: "活动办公室 走访组".into(),
+                            findings: format!("企业反映：{}", d.description),
+                            follow_up_of: None,
+                        },
+                    )
+                    .await?;
+                Some(v.id)
+            }
+            None => None,
+        };
+        let input = NewRequest {
+            enterprise: code.clone(),
+            category: d.category.into(),
+            title: d.title.clone(),
+            description: d.description.clone(),
+            project: None,
+            visit_id,
+        };
+        let by = if visit_id.is_some() { &office } else { &ent };
+        let r = s.submit_request(by, &input, &[], d.submitted_on).await?;
+        for step in d.steps.iter().filter(|x| x.on <= today) {
+            let now = s.request(&office, r.id).await?.expect("exists");
+            let unit = Viewer {
+                role: domain::users::Role::Unit,
+                unit_code: now.unit_code.clone(),
+                enterprise_code: None,
+                actor: Actor::system(&format!(
+                    "演示 {}",
+                    now.unit_name.clone().unwrap_or_default()
+                )),
+            };
+            let who = match step.who {
+                Who::Enterprise => &ent,
+                Who::Unit => &unit,
+                Who::Office => &office,
+            };
+            match step.action {
+                "extension" => s.ask_extension(who, r.id, 5, &step.note, step.on).await?,
+                "extension_approve" => {
+                    s.decide_extension(who, r.id, true, &step.note, step.on)
+                        .await?
+                }
+                "visit" => {
+                    visits += 1;
+                    s.add_visit(
+                        who,
+                        &NewVisit {
+                            enterprise: code.clone(),
+                            visited_on: step.on.to_string(),
+                            visitors: format!(
+                                "{} 回访组",
+                                now.unit_name.clone().unwrap_or_default()
+                            ),
+                            findings: step.note.clone(),
+                            follow_up_of: Some(r.id),
+                        },
+                    )
+                    .await
+                    .map(|_| ())?
+                }
+                action => {
+                    let input = ActInput {
+                        action: action.into(),
+                        note: step.note.clone(),
+                        unit: step.unit.map(Into::into),
+                        working_group: None,
+                        rating: step.rating.map(Into::into),
+                    };
+                    s.act_on_request(who, r.id, &input, step.on)
+                        .await
+                        .map(|_| ())?
+                }
+            }
+        }
+    }
+    let all = s.requests(&office, &Filter::default()).await?;
+    let open = all.iter().filter(|r| !r.status.is_final()).count();
+    let overdue = all.iter().filter(|r| r.overdue(today)).count();
+    let escalated = all.iter().filter(|r| r.status == Status::Escalated).count();
+    println!(
+        "演示诉求：{} 件（办理中 {open} 件，其中超期 {overdue} 件；提交联席会议 {escalated} 件），走访 {visits} 次",
+        all.len()
+    );
+    Ok(())
+}
+
+pub async fn create_users(s: &Store, pw: &str) -> anyhow::Result<()> {
+    let actor = Actor::system("演示");
+    let first = domain::demo::enterprises::longwan_2006_enterprises()
+        .enterprises
+        .first()
+        .map(|e| e.credit_code.as_str().to_string());
+    for (username, name, role, unit, ent) in [
+        ("leader", "分管副区长", "leader", None, None),
+        ("jingmao", "经贸局联络员", "unit", Some("economy"), None),
+        ("guotu", "国土分局联络员", "unit", Some("land"), None),
+        ("qiye", "企业联系人", "enterprise", None, first.as_deref()),
+    ] {
+        let nu = domain::users::parse_new_user(username, name, role, unit, ent)
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        s.create_user(&actor, &nu, pw).await?;
+    }
+    Ok(())
+}
