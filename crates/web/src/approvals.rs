@@ -12,17 +12,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
-use domain::calendar::Calendar;
 use domain::projects::approvals::{Approval, ApprovalState};
 use domain::projects::parse_date;
 use domain::users::{FieldError, Scope};
 use serde::Deserialize;
-use std::sync::LazyLock;
 use store::approvals::ApprovalRecord;
 use store::org::Unit;
-
-/// The working-day calendar (built-in years).
-pub static CALENDAR: LazyLock<Calendar> = LazyLock::new(Calendar::builtin);
 
 pub fn router() -> Router<Shared> {
     Router::new()
@@ -52,13 +47,15 @@ pub async fn items(
     project: Option<&str>,
     today: NaiveDate,
 ) -> Result<Vec<Item>, AppError> {
+    // The office's calendar: built-in years with its edits and added years.
+    let cal = st.store.calendar().await?;
     Ok(st
         .store
         .approvals(project)
         .await?
         .into_iter()
         .map(|rec| Item {
-            state: rec.approval.state(&CALENDAR, today),
+            state: rec.approval.state(&cal, today),
             rec,
         })
         .collect())
