@@ -37,7 +37,16 @@ async fn home(
     State(st): State<Shared>,
     page: Page,
     Query(q): Query<DashboardQuery>,
-) -> Result<Home, AppError> {
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    // An enterprise's home is its own requests: raise one, follow them.
+    if page.user.role == domain::users::Role::Enterprise {
+        return Ok(axum::response::Redirect::to("/requests").into_response());
+    }
+    Ok(campaign_home(&st, &page, &q).await?.into_response())
+}
+
+async fn campaign_home(st: &Shared, page: &Page, q: &DashboardQuery) -> Result<Home, AppError> {
     let campaign = st.store.current_campaign().await?;
     let Some(c) = campaign else {
         let today = crate::layout::today();
@@ -55,7 +64,7 @@ async fn home(
     let tp = time_progress(c.year, as_of);
     Ok(Home {
         chrome: page.chrome("home"),
-        targets: evaluate_all(&st, &c, as_of).await?,
+        targets: evaluate_all(st, &c, as_of).await?,
         as_of,
         time_progress: percent(tp.days_elapsed, tp.days_in_year, 1).unwrap_or_default(),
         year_start: format!("{}-01-01", c.year),

@@ -320,6 +320,15 @@ async fn a_request_through_the_api_with_every_refusal() {
 async fn the_pages_submit_show_and_act() {
     let (app, _) = setup().await;
     let (jia, _) = app.login("jia.qiye").await;
+    let home = jia.get(app.url("/")).send().await.unwrap();
+    assert_eq!(
+        (
+            home.status().as_u16(),
+            home.headers()["location"].to_str().unwrap()
+        ),
+        (303, "/requests"),
+        "an enterprise's home is its requests"
+    );
     let html = jia
         .get(app.url("/requests"))
         .send()
