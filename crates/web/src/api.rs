@@ -29,6 +29,9 @@ pub fn router() -> Router<Shared> {
         .merge(crate::projects::api_router())
         .merge(crate::land::api_router())
         .merge(crate::enterprises::api_router())
+        .merge(crate::inbox::api_router())
+        .merge(crate::settings::api_router())
+        .merge(crate::visits::api_router())
         .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
@@ -41,14 +44,23 @@ pub fn router() -> Router<Shared> {
         crate::projects::api_upsert, crate::projects::api_list, crate::projects::api_get, crate::projects::api_progress,
         crate::land::api_upsert, crate::land::api_list,
         crate::enterprises::api_upsert_enterprises, crate::enterprises::api_enterprises, crate::enterprises::api_enterprise,
-        crate::enterprises::api_stats, crate::enterprises::api_brands
+        crate::enterprises::api_stats, crate::enterprises::api_brands,
+        crate::inbox::api_list, crate::inbox::api_count,
+        crate::settings::api_calendar, crate::settings::api_calendar_year, crate::settings::api_put_calendar_year,
+        crate::settings::api_categories, crate::settings::api_put_categories,
+        crate::settings::api_routes, crate::settings::api_set_route, crate::settings::api_delete_route,
+        crate::visits::api_list, crate::visits::api_create
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
         crate::targets::Dashboard, crate::targets::DashboardTarget, crate::targets::Breakdowns, crate::targets::PartJson,
         crate::projects::ProjectIn, crate::projects::ProjectJson, crate::projects::ProgressIn, crate::projects::UpsertJson,
         crate::land::ParcelJson,
-        crate::enterprises::EnterpriseIn, crate::enterprises::EnterpriseJson, crate::enterprises::StatIn, crate::enterprises::BrandIn
+        crate::enterprises::EnterpriseIn, crate::enterprises::EnterpriseJson, crate::enterprises::StatIn, crate::enterprises::BrandIn,
+        crate::inbox::NotificationJson, crate::inbox::NotificationCount, crate::inbox::NotificationsJson,
+        crate::settings::CalendarJson, crate::settings::CalendarYearSummary, crate::settings::CalendarYearJson, crate::settings::CalendarPut,
+        crate::settings::CategoryJson, crate::settings::RouteJson, crate::settings::RouteIn,
+        crate::visits::VisitJson, crate::visits::VisitIn
     )),
     modifiers(&BearerAuth)
 )]
