@@ -41,7 +41,9 @@ fn kind_hint(k: &InboxKind) -> &'static str {
         InboxKind::Rework => "企业对办理结果不满意，诉求重新办理；标注“需回访”的请先登记回访。",
         InboxKind::DueSoon => "下一步办理时限在两个工作日内（含今天）。",
         InboxKind::ExtensionDecided => "活动办公室近 14 天对本单位延期申请的审批结果。",
-        InboxKind::Unassigned => "没有匹配的分派规则，需由活动办公室分派；也可在“设置 › 分派规则”中补充规则。",
+        InboxKind::Unassigned => {
+            "没有匹配的分派规则，需由活动办公室分派；也可在“设置 › 分派规则”中补充规则。"
+        }
         InboxKind::ExtensionPending => "承办单位申请延长办结时限，等待审批。",
         InboxKind::Escalated => "已提交联席会议协调的诉求。",
         InboxKind::Replied => "承办单位已答复您的诉求。",

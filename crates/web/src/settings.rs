@@ -21,7 +21,10 @@ use store::{Actor, StoreError};
 
 pub fn router() -> Router<Shared> {
     Router::new()
-        .route("/settings", get(|| async { axum::response::Redirect::to("/settings/calendar") }))
+        .route(
+            "/settings",
+            get(|| async { axum::response::Redirect::to("/settings/calendar") }),
+        )
         .route("/settings/calendar", get(calendar::list))
         .route(
             "/settings/calendar/{year}",
@@ -32,7 +35,10 @@ pub fn router() -> Router<Shared> {
             "/settings/request-categories/{code}",
             post(rules::save_category),
         )
-        .route("/settings/routes", get(rules::routes).post(rules::set_route))
+        .route(
+            "/settings/routes",
+            get(rules::routes).post(rules::set_route),
+        )
         .route("/settings/routes/{id}/delete", post(rules::delete_route))
 }
 
@@ -89,7 +95,9 @@ async fn save_year(st: &Shared, actor: &Actor, year: i32, text: &str) -> Result<
     let mut probe = Calendar::default();
     if let Ok(y) = probe.add_year_toml(text) {
         let msg = if y != year {
-            Some(format!("内容中的年份（year = {y}）与所编辑的年份 {year} 不一致"))
+            Some(format!(
+                "内容中的年份（year = {y}）与所编辑的年份 {year} 不一致"
+            ))
         } else if probe.year(y).is_some_and(|d| d.holidays.is_empty()) {
             // Every published arrangement has holidays; an empty list is the
             // blank form saved by mistake, and would silently end "暂定".

@@ -138,7 +138,12 @@ async fn list(
     require_reader(page.user.role)?;
     let all = select(&st, &q).await?;
     let saved = match q.saved {
-        Some(id) => st.store.visits(None).await?.into_iter().find(|v| v.id == id),
+        Some(id) => st
+            .store
+            .visits(None)
+            .await?
+            .into_iter()
+            .find(|v| v.id == id),
         None => None,
     };
     let any = !all.is_empty() || !st.store.visits(None).await?.is_empty();
@@ -176,7 +181,7 @@ async fn export(
                 v.visitors.into(),
                 v.findings.into(),
                 v.follow_up_of
-                    .map(|r| Cell::Int(r))
+                    .map(Cell::Int)
                     .unwrap_or_else(|| Cell::from("")),
                 v.created_by.into(),
             ]
@@ -198,7 +203,11 @@ async fn export(
         headers,
         rows,
     }])?;
-    Ok(crate::layout::xlsx_download(bytes, "visits.xlsx", "走访记录.xlsx"))
+    Ok(crate::layout::xlsx_download(
+        bytes,
+        "visits.xlsx",
+        "走访记录.xlsx",
+    ))
 }
 
 #[derive(Template, WebTemplate)]
@@ -251,9 +260,10 @@ fn new_visit(values: &HashMap<String, String>) -> Result<NewVisit, Vec<FieldErro
     let follow = v("follow_up_of");
     let follow_up_of = match follow.trim() {
         "" => None,
-        s => Some(s.parse::<i64>().map_err(|_| {
-            vec![FieldError::new("follow_up_of", "回访诉求编号应为数字")]
-        })?),
+        s => Some(
+            s.parse::<i64>()
+                .map_err(|_| vec![FieldError::new("follow_up_of", "回访诉求编号应为数字")])?,
+        ),
     };
     Ok(NewVisit {
         enterprise: v("enterprise"),

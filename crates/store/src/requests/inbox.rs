@@ -351,7 +351,11 @@ impl Store {
             .filter_map(|k| {
                 let mut g: Vec<InboxItem> = items.iter().filter(|i| i.kind == k).cloned().collect();
                 g.sort_by(|a, b| {
-                    (a.due.is_none(), a.due, a.request_id).cmp(&(b.due.is_none(), b.due, b.request_id))
+                    (a.due.is_none(), a.due, a.request_id).cmp(&(
+                        b.due.is_none(),
+                        b.due,
+                        b.request_id,
+                    ))
                 });
                 (!g.is_empty()).then_some((k, g))
             })

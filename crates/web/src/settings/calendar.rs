@@ -97,7 +97,7 @@ fn months(cal: &Calendar, year: i32) -> Vec<Month> {
                 }));
                 d = d.succ_opt()?;
             }
-            while cells.len() % 7 != 0 {
+            while !cells.len().is_multiple_of(7) {
                 cells.push(None);
             }
             let mut weeks = vec![];

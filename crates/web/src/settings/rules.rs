@@ -23,10 +23,7 @@ use store::requests::config::{CategoryRecord, RouteRecord};
 /// A limit as typed: a whole number of working days, or a field error.
 pub(super) fn days(text: &str, field: &str, label: &str, errs: &mut Vec<FieldError>) -> i64 {
     text.trim().parse::<i64>().unwrap_or_else(|_| {
-        errs.push(FieldError::new(
-            field,
-            format!("{label}须为整数（工作日）"),
-        ));
+        errs.push(FieldError::new(field, format!("{label}须为整数（工作日）")));
         0
     })
 }
