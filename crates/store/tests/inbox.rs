@@ -160,7 +160,7 @@ async fn each_role_sees_what_waits_for_it() {
 
     let today = d("2026-03-02");
     let inbox = store.inbox(&land, today).await.unwrap();
-    assert_eq!(codes(&inbox, InboxKind::Rework), [rework.code.clone()]);
+    assert_eq!(codes(&inbox, InboxKind::Rework), [rework.code.as_str()]);
     let item = &inbox
         .groups
         .iter()
@@ -168,25 +168,25 @@ async fn each_role_sees_what_waits_for_it() {
         .unwrap()
         .1[0];
     assert!(item.note.contains("需回访"), "{}", item.note);
-    assert_eq!(codes(&inbox, InboxKind::DueSoon), [soon.code.clone()]);
+    assert_eq!(codes(&inbox, InboxKind::DueSoon), [soon.code.as_str()]);
     assert_eq!(inbox.total, 2);
     assert_eq!(inbox.new, 2, "never looked");
 
     let inbox = store.inbox(&admin, today).await.unwrap();
     assert_eq!(
         codes(&inbox, InboxKind::ExtensionPending),
-        [ext.code.clone()]
+        [ext.code.as_str()]
     );
     assert_eq!(
         codes(&inbox, InboxKind::Escalated),
-        [escalated.code.clone()]
+        [escalated.code.as_str()]
     );
     assert!(codes(&inbox, InboxKind::Overdue).is_empty());
     assert!(codes(&inbox, InboxKind::Unassigned).is_empty());
 
     let inbox = store.inbox(&ent, today).await.unwrap();
-    assert_eq!(codes(&inbox, InboxKind::ToRate), [to_rate.code.clone()]);
-    assert_eq!(codes(&inbox, InboxKind::Replied), [ext.code.clone()]);
+    assert_eq!(codes(&inbox, InboxKind::ToRate), [to_rate.code.as_str()]);
+    assert_eq!(codes(&inbox, InboxKind::Replied), [ext.code.as_str()]);
 
     let inbox = store.inbox(&leader, today).await.unwrap();
     assert!(!inbox.applies && inbox.groups.is_empty());
