@@ -92,6 +92,10 @@ fn date_filter(s: &str, field: &str, errs: &mut Vec<FieldError>) -> Option<Naive
 
 /// The visits matching the filters, newest first.
 async fn select(st: &Shared, q: &VisitQuery) -> Result<Vec<VisitRecord>, AppError> {
+    filter(st.store.visits(None).await?, q)
+}
+
+fn filter(all: Vec<VisitRecord>, q: &VisitQuery) -> Result<Vec<VisitRecord>, AppError> {
     let mut errs = vec![];
     let from = date_filter(q.from(), "from", &mut errs);
     let to = date_filter(q.to(), "to", &mut errs);
@@ -99,10 +103,7 @@ async fn select(st: &Shared, q: &VisitQuery) -> Result<Vec<VisitRecord>, AppErro
         return Err(AppError::Invalid(errs));
     }
     let e = q.enterprise();
-    Ok(st
-        .store
-        .visits(None)
-        .await?
+    Ok(all
         .into_iter()
         .filter(|v| e.is_empty() || v.enterprise_code == e || v.enterprise_name.contains(e))
         .filter(|v| from.is_none_or(|f| v.visited_on.as_str() >= f.to_string().as_str()))
@@ -136,17 +137,12 @@ async fn list(
     Query(q): Query<VisitQuery>,
 ) -> Result<ListPage, AppError> {
     require_reader(page.user.role)?;
-    let all = select(&st, &q).await?;
-    let saved = match q.saved {
-        Some(id) => st
-            .store
-            .visits(None)
-            .await?
-            .into_iter()
-            .find(|v| v.id == id),
-        None => None,
-    };
-    let any = !all.is_empty() || !st.store.visits(None).await?.is_empty();
+    let every = st.store.visits(None).await?;
+    let saved = q
+        .saved
+        .and_then(|id| every.iter().find(|v| v.id == id).cloned());
+    let any = !every.is_empty();
+    let all = filter(every, &q)?;
     let paging = Paging::new(q.page, PER_PAGE, all.len() as i64);
     let visits = all
         .into_iter()
