@@ -30,6 +30,9 @@ pub fn router() -> Router<Shared> {
         .merge(crate::land::api_router())
         .merge(crate::enterprises::api_router())
         .merge(crate::requests::api_router())
+        .merge(crate::inbox::api_router())
+        .merge(crate::settings::api_router())
+        .merge(crate::visits::api_router())
         .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
@@ -44,7 +47,12 @@ pub fn router() -> Router<Shared> {
         crate::enterprises::api_upsert_enterprises, crate::enterprises::api_enterprises, crate::enterprises::api_enterprise,
         crate::enterprises::api_stats, crate::enterprises::api_brands,
         crate::requests::api_list, crate::requests::api_get, crate::requests::api_submit, crate::requests::api_act,
-        crate::requests::api_ask_extension, crate::requests::api_decide_extension
+        crate::requests::api_ask_extension, crate::requests::api_decide_extension,
+        crate::inbox::api_list, crate::inbox::api_count,
+        crate::settings::api_calendar, crate::settings::api_calendar_year, crate::settings::api_put_calendar_year,
+        crate::settings::api_categories, crate::settings::api_put_categories,
+        crate::settings::api_routes, crate::settings::api_set_route, crate::settings::api_delete_route,
+        crate::visits::api_list, crate::visits::api_create
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
@@ -54,7 +62,11 @@ pub fn router() -> Router<Shared> {
         crate::enterprises::EnterpriseIn, crate::enterprises::EnterpriseJson, crate::enterprises::StatIn, crate::enterprises::BrandIn,
         crate::requests::RequestJson, crate::requests::StepJson, crate::requests::RequestDetailJson, crate::requests::EventJson,
         crate::requests::SubmitIn, crate::requests::AttachmentIn, crate::requests::ActionIn, crate::requests::ExtensionIn,
-        crate::requests::ExtensionDecisionIn
+        crate::requests::ExtensionDecisionIn,
+        crate::inbox::NotificationJson, crate::inbox::NotificationCount, crate::inbox::NotificationsJson,
+        crate::settings::CalendarJson, crate::settings::CalendarYearSummary, crate::settings::CalendarYearJson, crate::settings::CalendarPut,
+        crate::settings::CategoryJson, crate::settings::RouteJson, crate::settings::RouteIn,
+        crate::visits::VisitJson, crate::visits::VisitIn
     )),
     modifiers(&BearerAuth)
 )]

@@ -424,6 +424,8 @@ struct ProfilePage {
     projects: Vec<ProjectRecord>,
     brands: Vec<BrandRecord>,
     credit: CreditRecord,
+    /// Visits to it, newest first (staff only; empty for enterprise users).
+    visits: Vec<store::requests::write::VisitRecord>,
     is_admin: bool,
     warning: Option<String>,
     tiers: Vec<(&'static str, &'static str)>,
@@ -514,7 +516,13 @@ async fn profile(
         .into_iter()
         .filter(|b| b.credit_code == e.credit_code)
         .collect();
+    let visits = if page.user.role.reads_campaign() {
+        st.store.visits(Some(&e.credit_code)).await?
+    } else {
+        vec![]
+    };
     Ok(ProfilePage {
+        visits,
         is_admin: page.is_admin(),
         warning: pq.warning,
         tiers: Tier::ALL.iter().map(|t| (t.as_str(), t.label())).collect(),

@@ -10,6 +10,10 @@ pub struct Chrome {
     pub role_label: &'static str,
     /// Admins and leaders read users and the audit log.
     pub reads_all: bool,
+    /// The campaign office: settings in the navigation.
+    pub is_admin: bool,
+    /// Enterprise users see only their own requests (no visits).
+    pub is_enterprise: bool,
     pub csrf: String,
     pub active: &'static str,
 }
@@ -21,6 +25,8 @@ impl Page {
             user_name: self.user.display_name.clone(),
             role_label: self.user.role.label(),
             reads_all: matches!(self.user.role, Role::Admin | Role::Leader),
+            is_admin: self.user.role == Role::Admin,
+            is_enterprise: self.user.role == Role::Enterprise,
             csrf: self.csrf.clone(),
             active,
         }

@@ -15,14 +15,17 @@ mod enterprises;
 mod error;
 mod home;
 pub mod imports;
+mod inbox;
 mod land;
 mod layout;
 mod middleware;
 mod org;
 mod projects;
 mod requests;
+mod settings;
 mod targets;
 mod users;
+mod visits;
 
 use axum::Router;
 use std::sync::Arc;
@@ -58,6 +61,9 @@ pub fn app(state: AppState) -> Router {
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(inbox::router())
+        .merge(settings::router())
+        .merge(visits::router())
         .merge(assets::router())
         .nest("/api", api::router())
         .fallback(|| async { AppError::NotFound("该页面".into()) })

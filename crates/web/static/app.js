@@ -53,3 +53,20 @@ document.addEventListener("DOMContentLoaded", function () {
     b.addEventListener("click", function () { window.print(); });
   });
 });
+
+// The inbox badge: one small request per page instead of every page
+// computing the inbox on the server.
+document.addEventListener("DOMContentLoaded", function () {
+  var badge = document.getElementById("inbox-count");
+  if (!badge || !window.fetch) return;
+  fetch("/api/v1/notifications/count", { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (c) {
+      if (!c || !c.total) return;
+      badge.textContent = c.total > 99 ? "99+" : String(c.total);
+      badge.title = c.total + " 项待办" + (c.new ? "，其中 " + c.new + " 项新" : "");
+      if (c.new) badge.className = "badge new";
+      badge.hidden = false;
+    })
+    .catch(function () {});
+});

@@ -4,6 +4,7 @@
 //! reads every page and the statistics use (here).
 
 pub mod config;
+pub mod inbox;
 pub mod write;
 
 use crate::projects::date;
