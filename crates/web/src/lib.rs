@@ -17,6 +17,7 @@ mod home;
 pub mod imports;
 mod land;
 mod layout;
+mod meetings;
 mod middleware;
 mod org;
 mod projects;
@@ -52,6 +53,7 @@ pub fn app(state: AppState) -> Router {
         .merge(enterprises::router())
         .merge(imports::router())
         .merge(approvals::router())
+        .merge(meetings::router())
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())

@@ -106,19 +106,44 @@ mod tests {
         // Friday 2006-01-20 + 5 working days: the limit is 2006-01-27.
         let pending = [approval(Some("2006-01-20"), None)];
         assert_eq!(
-            lagging(ProjectStatus::Active, &dates, &pending, &cal, d("2006-01-27")),
+            lagging(
+                ProjectStatus::Active,
+                &dates,
+                &pending,
+                &cal,
+                d("2006-01-27")
+            ),
             None
         );
-        let lag = lagging(ProjectStatus::Active, &dates, &pending, &cal, d("2006-02-06")).unwrap();
+        let lag = lagging(
+            ProjectStatus::Active,
+            &dates,
+            &pending,
+            &cal,
+            d("2006-02-06"),
+        )
+        .unwrap();
         assert!(lag.summary().starts_with("环评审批已超时"), "{lag:?}");
         let late_but_done = [approval(Some("2006-01-20"), Some("2006-02-01"))];
         assert_eq!(
-            lagging(ProjectStatus::Active, &dates, &late_but_done, &cal, d("2006-02-06")),
+            lagging(
+                ProjectStatus::Active,
+                &dates,
+                &late_but_done,
+                &cal,
+                d("2006-02-06")
+            ),
             None
         );
         let not_submitted = [approval(None, None)];
         assert_eq!(
-            lagging(ProjectStatus::Active, &dates, &not_submitted, &cal, d("2006-02-06")),
+            lagging(
+                ProjectStatus::Active,
+                &dates,
+                &not_submitted,
+                &cal,
+                d("2006-02-06")
+            ),
             None
         );
     }

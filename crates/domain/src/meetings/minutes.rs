@@ -28,6 +28,8 @@ pub struct MinutesInput {
     pub actions: Vec<ActionLine>,
     /// Who issues the minutes (the campaign office).
     pub issuer: String,
+    /// The joint meeting's name, e.g. "“两个年”活动联席会议"; empty for the default.
+    pub body: String,
 }
 
 /// An action item as the minutes list it.
@@ -50,7 +52,7 @@ pub struct Section {
 /// The minutes, ready to render.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Minutes {
-    /// The red mark on top: "联席会议纪要".
+    /// The red mark on top, e.g. "“两个年”活动联席会议纪要".
     pub mark: String,
     /// "2026年第1期".
     pub number: String,
@@ -79,7 +81,7 @@ pub fn chinese_number(n: usize) -> String {
         20..=99 => format!(
             "{}十{}",
             D[n / 10],
-            if n % 10 == 0 { "" } else { D[n % 10] }
+            if n.is_multiple_of(10) { "" } else { D[n % 10] }
         ),
         _ => n.to_string(),
     }
@@ -104,7 +106,13 @@ pub fn compose(m: &MinutesInput) -> Minutes {
     } else {
         format!("{} {}", chinese_date(m.held_on), m.start_time)
     };
-    let or_blank = |s: &str| if s.is_empty() { "（未填写）".to_string() } else { s.to_string() };
+    let or_blank = |s: &str| {
+        if s.is_empty() {
+            "（未填写）".to_string()
+        } else {
+            s.to_string()
+        }
+    };
     let attendees = if m.attendees.is_empty() {
         "（未登记）".to_string()
     } else {
@@ -119,10 +127,18 @@ pub fn compose(m: &MinutesInput) -> Minutes {
     let mut opening = vec![format!(
         "{}，{}在{}主持召开{}，{}参加会议。{}现将会议议定事项纪要如下：",
         chinese_date(m.held_on),
-        if m.chair.is_empty() { "会议" } else { &m.chair },
+        if m.chair.is_empty() {
+            "会议"
+        } else {
+            &m.chair
+        },
         or_blank(&m.place),
         m.title,
-        if m.attendees.is_empty() { "各有关单位".to_string() } else { m.attendees.join("、") },
+        if m.attendees.is_empty() {
+            "各有关单位".to_string()
+        } else {
+            m.attendees.join("、")
+        },
         if m.agenda.is_empty() {
             String::new()
         } else {
@@ -195,7 +211,11 @@ pub fn compose(m: &MinutesInput) -> Minutes {
         );
     }
     Minutes {
-        mark: "联席会议纪要".into(),
+        mark: if m.body.trim().is_empty() {
+            "联席会议纪要".into()
+        } else {
+            minutes_title(&m.body)
+        },
         number: format!("{}年第{}期", m.held_on.year(), m.number.max(1)),
         title: minutes_title(&m.title),
         facts,
@@ -232,6 +252,7 @@ mod tests {
                 due: d("2026-04-30"),
             }],
             issuer: "活动办公室".into(),
+            body: "“两个年”活动联席会议".into(),
         }
     }
 
@@ -250,6 +271,7 @@ mod tests {
         assert_eq!(m.title, "2026年第一次联席会议纪要");
         assert_eq!(minutes_title("用地专题"), "用地专题会议纪要");
         assert_eq!(m.number, "2026年第1期");
+        assert_eq!(m.mark, "“两个年”活动联席会议纪要");
         assert_eq!(
             m.facts,
             [
@@ -260,13 +282,19 @@ mod tests {
             ]
         );
         let headings: Vec<&str> = m.sections.iter().map(|s| s.heading.as_str()).collect();
-        assert_eq!(headings, ["一、会议议题", "二、会议议定事项", "三、交办事项"]);
+        assert_eq!(
+            headings,
+            ["一、会议议题", "二、会议议定事项", "三、交办事项"]
+        );
         assert_eq!(
             m.sections[1].paragraphs,
             ["1．由国土分局牵头解决用地指标", "2．经贸局跟踪"]
         );
         let (_, rows) = m.sections[2].table.as_ref().unwrap();
-        assert_eq!(rows[0], ["1", "落实20亩用地指标", "国土资源分局", "2026年4月30日"]);
+        assert_eq!(
+            rows[0],
+            ["1", "落实20亩用地指标", "国土资源分局", "2026年4月30日"]
+        );
     }
 
     #[test]

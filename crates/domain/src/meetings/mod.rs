@@ -111,7 +111,8 @@ impl MeetingInput {
             }
         };
         let start_time = self.start_time.trim().to_string();
-        if !start_time.is_empty() && chrono::NaiveTime::parse_from_str(&start_time, "%H:%M").is_err()
+        if !start_time.is_empty()
+            && chrono::NaiveTime::parse_from_str(&start_time, "%H:%M").is_err()
         {
             e.push(FieldError::new(
                 "start_time",
@@ -232,7 +233,10 @@ mod tests {
     #[test]
     fn decisions_and_notes_are_bounded() {
         assert!(check_decision("  ").is_err());
-        assert_eq!(check_decision(" 由国土分局牵头 ").unwrap(), "由国土分局牵头");
+        assert_eq!(
+            check_decision(" 由国土分局牵头 ").unwrap(),
+            "由国土分局牵头"
+        );
         assert!(check_note(&"字".repeat(501)).is_err());
     }
 }
