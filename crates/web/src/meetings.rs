@@ -5,6 +5,7 @@
 //! (`api`). The office writes; admins, leaders and units read; enterprises may not.
 
 mod api;
+mod detail;
 mod minutes;
 
 pub use api::{
@@ -31,25 +32,25 @@ use office::xlsx::{Cell, Sheet};
 use serde::Deserialize;
 use std::collections::HashMap;
 use store::StoreError;
-use store::meetings::{AgendaSource, LaggingProject, MeetingDetail, MeetingFilter, MeetingRow};
-use store::org::Unit;
-use store::requests::config::CategoryRecord;
-use store::requests::write::NewActionItem;
-use store::requests::{Filter, RequestRecord, Viewer};
+use store::meetings::{MeetingFilter, MeetingRow};
+use store::requests::Viewer;
 
 pub fn router() -> Router<Shared> {
     Router::new()
         .route("/meetings", get(list).post(create))
         .route("/meetings/export.xlsx", get(export))
         .route("/meetings/new", get(new_page))
-        .route("/meetings/{id}", get(detail))
+        .route("/meetings/{id}", get(detail::detail))
         .route("/meetings/{id}/edit", get(edit_page).post(edit))
-        .route("/meetings/{id}/agenda", post(add_agenda))
-        .route("/meetings/{id}/agenda/{aid}/remove", post(remove_agenda))
-        .route("/meetings/{id}/attendees", post(attendees))
-        .route("/meetings/{id}/decisions", post(decision))
-        .route("/meetings/{id}/action-items", post(action_item))
-        .route("/meetings/{id}/held", post(held))
+        .route("/meetings/{id}/agenda", post(detail::add_agenda))
+        .route(
+            "/meetings/{id}/agenda/{aid}/remove",
+            post(detail::remove_agenda),
+        )
+        .route("/meetings/{id}/attendees", post(detail::attendees))
+        .route("/meetings/{id}/decisions", post(detail::decision))
+        .route("/meetings/{id}/action-items", post(detail::action_item))
+        .route("/meetings/{id}/held", post(detail::held))
         .route("/meetings/{id}/minutes", get(minutes::preview))
         .route("/meetings/{id}/minutes.docx", get(minutes::docx))
 }
@@ -63,7 +64,7 @@ pub fn api_router() -> Router<Shared> {
 }
 
 /// Admins, leaders and units read meetings; enterprise users may not.
-fn require_reader(page: &Page) -> Result<(), AppError> {
+pub(crate) fn require_reader(page: &Page) -> Result<(), AppError> {
     if page.user.role == Role::Enterprise {
         Err(AppError::Forbidden)
     } else {
@@ -325,238 +326,6 @@ async fn edit(
     save(&st, page, Some(id), values).await
 }
 
-/// An action item as the meeting page shows it.
-pub struct ItemRow {
-    pub r: RequestRecord,
-    pub overdue: bool,
-}
-
-impl ItemRow {
-    /// The deadline the meeting set.
-    pub fn due(&self) -> String {
-        self.r
-            .fixed_resolve_due
-            .or(self.r.resolve_due)
-            .map(|d| d.to_string())
-            .unwrap_or_default()
-    }
-    /// The next step the unit owes, if any.
-    pub fn next(&self) -> String {
-        self.r
-            .next_due()
-            .map(|(what, d)| format!("{what}：{d} 前"))
-            .unwrap_or_default()
-    }
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "meetings/detail.html")]
-struct DetailPage {
-    chrome: Chrome,
-    d: MeetingDetail,
-    items: Vec<ItemRow>,
-    is_admin: bool,
-    is_unit: bool,
-    /// Escalated requests not yet on the agenda (admins only).
-    escalated: Vec<RequestRecord>,
-    /// Lagging projects not yet on the agenda (admins only).
-    lagging: Vec<LaggingProject>,
-    units: Vec<Unit>,
-    categories: Vec<CategoryRecord>,
-    today: NaiveDate,
-    due_default: NaiveDate,
-}
-
-impl DetailPage {
-    fn attends(&self, code: &str) -> bool {
-        self.d.attendees.iter().any(|a| a.code == code)
-    }
-    fn agenda_label(&self, id: &Option<i64>) -> String {
-        id.and_then(|id| self.d.agenda.iter().position(|a| a.id == id))
-            .map(|i| format!("议题 {}", i + 1))
-            .unwrap_or_default()
-    }
-}
-
-async fn detail(
-    State(st): State<Shared>,
-    page: Page,
-    Path(id): Path<i64>,
-) -> Result<DetailPage, AppError> {
-    require_reader(&page)?;
-    let v = Viewer::of(&page.user);
-    let d = st
-        .store
-        .meeting_detail(&v, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("编号为 {id} 的联席会议")))?;
-    let today = crate::layout::today();
-    let is_admin = page.is_admin();
-    let (mut escalated, mut lagging, units, categories) = if is_admin {
-        (
-            st.store
-                .requests(
-                    &v,
-                    &Filter {
-                        status: Some(domain::requests::Status::Escalated),
-                        ..Filter::default()
-                    },
-                )
-                .await?,
-            st.store.lagging_projects(today).await?,
-            st.store.units().await?,
-            st.store
-                .request_categories()
-                .await?
-                .into_iter()
-                .filter(|c| c.active)
-                .collect(),
-        )
-    } else {
-        (vec![], vec![], vec![], vec![])
-    };
-    escalated.retain(|r| !d.agenda.iter().any(|a| a.request_id == Some(r.id)));
-    lagging.retain(|p| !d.agenda.iter().any(|a| a.project_id == Some(p.id)));
-    let items = d
-        .action_items
-        .iter()
-        .map(|r| ItemRow {
-            overdue: r.overdue(today),
-            r: r.clone(),
-        })
-        .collect();
-    Ok(DetailPage {
-        chrome: page.chrome("meetings"),
-        is_unit: page.user.role == Role::Unit,
-        items,
-        d,
-        is_admin,
-        escalated,
-        lagging,
-        units,
-        categories,
-        today,
-        due_default: today + chrono::Duration::days(30),
-    })
-}
-
-fn back(id: i64, anchor: &str) -> Response {
-    Redirect::to(&format!("/meetings/{id}#{anchor}")).into_response()
-}
-
-#[derive(Deserialize)]
-struct AgendaForm {
-    /// `request:<id>` or `project:<code>`.
-    #[serde(default)]
-    item: String,
-    #[serde(default)]
-    note: String,
-}
-
-async fn add_agenda(
-    State(st): State<Shared>,
-    page: Page,
-    Path(id): Path<i64>,
-    Form(f): Form<AgendaForm>,
-) -> Result<Response, AppError> {
-    page.require_admin()?;
-    let source = match f.item.split_once(':') {
-        Some(("request", rid)) => AgendaSource::Request(
-            rid.parse()
-                .map_err(|_| AppError::Invalid(vec![FieldError::new("item", "请选择议题")]))?,
-        ),
-        Some(("project", code)) if !code.is_empty() => AgendaSource::Project(code.to_string()),
-        _ => {
-            return Err(AppError::Invalid(vec![FieldError::new(
-                "item",
-                "请选择议题",
-            )]));
-        }
-    };
-    st.store
-        .add_agenda_item(
-            &Viewer::of(&page.user),
-            id,
-            &source,
-            &f.note,
-            crate::layout::today(),
-        )
-        .await?;
-    Ok(back(id, "agenda"))
-}
-
-async fn remove_agenda(
-    State(st): State<Shared>,
-    page: Page,
-    Path((id, aid)): Path<(i64, i64)>,
-) -> Result<Response, AppError> {
-    page.require_admin()?;
-    st.store
-        .remove_agenda_item(&Viewer::of(&page.user), id, aid)
-        .await?;
-    Ok(back(id, "agenda"))
-}
-
-async fn attendees(
-    State(st): State<Shared>,
-    page: Page,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    page.require_admin()?;
-    let units: Vec<String> = pairs
-        .into_iter()
-        .filter(|(k, _)| k == "units")
-        .map(|(_, v)| v)
-        .collect();
-    st.store
-        .set_attendees(&Viewer::of(&page.user), id, &units)
-        .await?;
-    Ok(back(id, "attendees"))
-}
-
-#[derive(Deserialize)]
-struct DecisionForm {
-    #[serde(default)]
-    text: String,
-    #[serde(default)]
-    agenda_id: String,
-}
-
-async fn decision(
-    State(st): State<Shared>,
-    page: Page,
-    Path(id): Path<i64>,
-    Form(f): Form<DecisionForm>,
-) -> Result<Response, AppError> {
-    page.require_admin()?;
-    let agenda_id =
-        match f.agenda_id.trim() {
-            "" => None,
-            s => Some(s.parse().map_err(|_| {
-                AppError::Invalid(vec![FieldError::new("agenda_id", "所选议题无效")])
-            })?),
-        };
-    st.store
-        .add_decision(&Viewer::of(&page.user), id, &f.text, agenda_id)
-        .await?;
-    Ok(back(id, "decisions"))
-}
-
-#[derive(Deserialize)]
-struct ActionForm {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    unit: String,
-    #[serde(default)]
-    due: String,
-    #[serde(default)]
-    category: String,
-}
-
 /// Parses a deadline, naming the field.
 pub(crate) fn parse_due(s: &str) -> Result<NaiveDate, AppError> {
     if s.trim().is_empty() {
@@ -566,45 +335,4 @@ pub(crate) fn parse_due(s: &str) -> Result<NaiveDate, AppError> {
         )]));
     }
     domain::projects::parse_date(s).map_err(|m| AppError::Invalid(vec![FieldError::new("due", m)]))
-}
-
-async fn action_item(
-    State(st): State<Shared>,
-    page: Page,
-    Path(id): Path<i64>,
-    Form(f): Form<ActionForm>,
-) -> Result<Response, AppError> {
-    page.require_admin()?;
-    let due = parse_due(&f.due)?;
-    st.store
-        .add_meeting_action_item(
-            &Viewer::of(&page.user),
-            &NewActionItem {
-                meeting_id: id,
-                title: f.title,
-                description: f.description,
-                unit: f.unit,
-                due,
-                category: if f.category.trim().is_empty() {
-                    "other".into()
-                } else {
-                    f.category
-                },
-            },
-            crate::layout::today(),
-        )
-        .await?;
-    Ok(back(id, "action-items"))
-}
-
-async fn held(
-    State(st): State<Shared>,
-    page: Page,
-    Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    page.require_admin()?;
-    st.store
-        .mark_meeting_held(&Viewer::of(&page.user), id, crate::layout::today())
-        .await?;
-    Ok(back(id, "minutes"))
 }
