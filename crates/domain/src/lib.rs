@@ -11,6 +11,7 @@ pub mod demo;
 pub mod enterprises;
 pub mod format;
 pub mod land;
+pub mod meetings;
 pub mod org;
 pub mod projects;
 pub mod requests;

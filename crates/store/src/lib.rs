@@ -13,6 +13,7 @@ pub mod bulletins;
 pub mod campaigns;
 pub mod enterprises;
 pub mod land;
+pub mod meetings;
 pub mod org;
 pub mod projects;
 pub mod province;

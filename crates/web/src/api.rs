@@ -33,6 +33,7 @@ pub fn router() -> Router<Shared> {
         .merge(crate::inbox::api_router())
         .merge(crate::settings::api_router())
         .merge(crate::visits::api_router())
+        .merge(crate::meetings::api_router())
         .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
@@ -52,7 +53,9 @@ pub fn router() -> Router<Shared> {
         crate::settings::api_calendar, crate::settings::api_calendar_year, crate::settings::api_put_calendar_year,
         crate::settings::api_categories, crate::settings::api_put_categories,
         crate::settings::api_routes, crate::settings::api_set_route, crate::settings::api_delete_route,
-        crate::visits::api_list, crate::visits::api_create
+        crate::visits::api_list, crate::visits::api_create,
+        crate::meetings::api_list, crate::meetings::api_create, crate::meetings::api_get,
+        crate::meetings::api_decision, crate::meetings::api_action_item
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
@@ -66,7 +69,10 @@ pub fn router() -> Router<Shared> {
         crate::inbox::NotificationJson, crate::inbox::NotificationCount, crate::inbox::NotificationsJson,
         crate::settings::CalendarJson, crate::settings::CalendarYearSummary, crate::settings::CalendarYearJson, crate::settings::CalendarPut,
         crate::settings::CategoryJson, crate::settings::RouteJson, crate::settings::RouteIn,
-        crate::visits::VisitJson, crate::visits::VisitIn
+        crate::visits::VisitJson, crate::visits::VisitIn,
+        crate::meetings::MeetingIn, crate::meetings::MeetingJson, crate::meetings::MeetingDetailJson, crate::meetings::AgendaJson,
+        crate::meetings::AttendeeJson, crate::meetings::DecisionIn, crate::meetings::DecisionJson, crate::meetings::ActionItemIn,
+        crate::meetings::ActionItemJson
     )),
     modifiers(&BearerAuth)
 )]

@@ -18,6 +18,7 @@ pub mod imports;
 mod inbox;
 mod land;
 mod layout;
+mod meetings;
 mod middleware;
 mod org;
 mod projects;
@@ -58,6 +59,7 @@ pub fn app(state: AppState) -> Router {
         .merge(imports::router())
         .merge(approvals::router())
         .merge(requests::router())
+        .merge(meetings::router())
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())
