@@ -29,6 +29,7 @@ pub fn router() -> Router<Shared> {
         .merge(crate::projects::api_router())
         .merge(crate::land::api_router())
         .merge(crate::enterprises::api_router())
+        .merge(crate::supervision::api_router())
         .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
@@ -41,14 +42,17 @@ pub fn router() -> Router<Shared> {
         crate::projects::api_upsert, crate::projects::api_list, crate::projects::api_get, crate::projects::api_progress,
         crate::land::api_upsert, crate::land::api_list,
         crate::enterprises::api_upsert_enterprises, crate::enterprises::api_enterprises, crate::enterprises::api_enterprise,
-        crate::enterprises::api_stats, crate::enterprises::api_brands
+        crate::enterprises::api_stats, crate::enterprises::api_brands,
+        crate::supervision::api_overdue, crate::supervision::stats::api_stats
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
         crate::targets::Dashboard, crate::targets::DashboardTarget, crate::targets::Breakdowns, crate::targets::PartJson,
         crate::projects::ProjectIn, crate::projects::ProjectJson, crate::projects::ProgressIn, crate::projects::UpsertJson,
         crate::land::ParcelJson,
-        crate::enterprises::EnterpriseIn, crate::enterprises::EnterpriseJson, crate::enterprises::StatIn, crate::enterprises::BrandIn
+        crate::enterprises::EnterpriseIn, crate::enterprises::EnterpriseJson, crate::enterprises::StatIn, crate::enterprises::BrandIn,
+        crate::supervision::OverdueJson, crate::supervision::OverdueItemJson, crate::supervision::OverdueStepJson, crate::supervision::UnitOverdueJson,
+        crate::supervision::stats::StatsJson, crate::supervision::stats::StatRowJson, crate::supervision::stats::ShareJson
     )),
     modifiers(&BearerAuth)
 )]

@@ -20,6 +20,7 @@ mod layout;
 mod middleware;
 mod org;
 mod projects;
+mod supervision;
 mod targets;
 mod users;
 
@@ -52,6 +53,7 @@ pub fn app(state: AppState) -> Router {
         .merge(enterprises::router())
         .merge(imports::router())
         .merge(approvals::router())
+        .merge(supervision::router())
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())

@@ -4,6 +4,7 @@
 //! reads every page and the statistics use (here).
 
 pub mod config;
+pub mod supervision;
 pub mod write;
 
 use crate::projects::date;
@@ -245,6 +246,7 @@ impl Event {
             "extension_approved" => "批准延期",
             "extension_refused" => "不予延期",
             "follow_up_visit" => "回访",
+            "urge" => "催办",
             _ => "其他",
         }
     }
