@@ -108,6 +108,12 @@ pub fn write_xlsx(sheets: &[office::xlsx::Sheet]) -> Result<Vec<u8>, crate::erro
     office::xlsx::write(sheets).map_err(|e| crate::error::AppError::Internal(e.to_string()))
 }
 
+/// Today's date in China (UTC+8), whatever the server's time zone: working-day
+/// clocks and "overdue" are counted on Beijing dates.
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
 #[cfg(test)]
 mod tests {
     use super::Paging;
@@ -122,10 +128,4 @@ mod tests {
             (1, 1, false, false)
         );
     }
-}
-
-/// Today's date in China (UTC+8), whatever the server's time zone: working-day
-/// clocks and "overdue" are counted on Beijing dates.
-pub fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
