@@ -450,3 +450,39 @@ pub async fn api_stats(
         total: total.into(),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::Request;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    /// `/requests/stats` lives beside the request page `/requests/{id}` of
+    /// another module: axum 0.8 (matchit) prefers the static segment, in
+    /// whichever order the routers are merged.
+    #[tokio::test]
+    async fn the_static_stats_route_wins_over_a_request_id() {
+        let detail = || axum::Router::new().route("/requests/{id}", get(|| async { "detail" }));
+        let stats = || {
+            axum::Router::new()
+                .route("/requests/stats", get(|| async { "stats" }))
+                .route("/requests/stats/export.xlsx", get(|| async { "export" }))
+        };
+        for app in [detail().merge(stats()), stats().merge(detail())] {
+            for (path, want) in [
+                ("/requests/stats", "stats"),
+                ("/requests/stats/export.xlsx", "export"),
+                ("/requests/12", "detail"),
+            ] {
+                let r = app
+                    .clone()
+                    .oneshot(Request::get(path).body(Body::empty()).unwrap())
+                    .await
+                    .unwrap();
+                let body = axum::body::to_bytes(r.into_body(), 1024).await.unwrap();
+                assert_eq!(&body[..], want.as_bytes(), "{path}");
+            }
+        }
+    }
+}
