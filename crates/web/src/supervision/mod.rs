@@ -206,7 +206,11 @@ async fn list(
         }
     }
     let params = q.params();
-    let back = format!("/supervision?{params}&page={}", paging.page);
+    let back = if params.is_empty() {
+        format!("/supervision?page={}", paging.page)
+    } else {
+        format!("/supervision?{params}&page={}", paging.page)
+    };
     Ok(ListPage {
         today,
         summary,
