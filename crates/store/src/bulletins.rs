@@ -1,15 +1,24 @@
-//! Issued bulletins (通报): numbered in sequence per campaign and year, stored
-//! with their content and their .docx, and never changed afterwards.
+//! Issued bulletins (通报) and supervision notices (督查通报): documents of
+//! the office, numbered in one sequence per campaign and year, stored with
+//! their content and their .docx, and never changed afterwards. `kind` tells
+//! them apart ('bulletin' or 'supervision'); each list shows one kind.
 
 use crate::audit::{self, Actor};
 use crate::{Result, Store, StoreError, now_text};
 use serde::Serialize;
 use sqlx::Row;
 
+/// The kind of a bulletin (通报).
+pub const KIND_BULLETIN: &str = "bulletin";
+/// The kind of a supervision notice (督查通报).
+pub const KIND_SUPERVISION: &str = "supervision";
+
 /// An issued bulletin (without its file).
 #[derive(Debug, Clone, Serialize)]
 pub struct Bulletin {
     pub id: i64,
+    /// 'bulletin' (通报) or 'supervision' (督查通报).
+    pub kind: String,
     pub year: i64,
     pub seq: i64,
     pub doc_number: String,
@@ -25,6 +34,8 @@ pub type Render<'a> = dyn Fn(&str) -> std::result::Result<(String, Vec<u8>), Str
 
 /// What is issued: the number is given by the store.
 pub struct NewBulletin<'a> {
+    /// 'bulletin' (通报) or 'supervision' (督查通报).
+    pub kind: &'a str,
     pub campaign_id: i64,
     pub year: i32,
     pub prefix: &'a str,
@@ -35,9 +46,13 @@ pub struct NewBulletin<'a> {
 }
 
 impl Store {
-    /// Issues a bulletin: takes the next number of the year (〔year〕N号),
-    /// renders it with that number and stores it, in one transaction.
+    /// Issues a bulletin or a supervision notice: takes the next number of
+    /// the year (〔year〕N号, one sequence for both kinds), renders it with
+    /// that number and stores it, in one transaction.
     pub async fn issue_bulletin(&self, actor: &Actor, b: &NewBulletin<'_>) -> Result<Bulletin> {
+        if !matches!(b.kind, KIND_BULLETIN | KIND_SUPERVISION) {
+            return Err(StoreError::Conflict(format!("未知的公文类别“{}”", b.kind)));
+        }
         let mut tx = self.pool().begin().await?;
         let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM bulletins WHERE campaign_id = $1 AND year = $2")
             .bind(b.campaign_id)
@@ -49,8 +64,8 @@ impl Store {
         let (content, docx) = (b.render)(&doc_number).map_err(StoreError::Conflict)?;
         let now = now_text();
         let id: i64 = sqlx::query(
-            "INSERT INTO bulletins (campaign_id, year, seq, doc_number, title, as_of, content_json, docx, issued_at, issued_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            "INSERT INTO bulletins (campaign_id, year, seq, doc_number, title, as_of, content_json, docx, issued_at, issued_by, kind) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(b.campaign_id)
         .bind(b.year as i64)
@@ -62,6 +77,7 @@ impl Store {
         .bind(docx)
         .bind(&now)
         .bind(&actor.name)
+        .bind(b.kind)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| crate::conflict_on_unique(e, "同时签发了另一份通报，请重试"))?
@@ -69,7 +85,11 @@ impl Store {
         audit::record(
             &mut tx,
             actor,
-            "bulletin",
+            if b.kind == KIND_SUPERVISION {
+                "supervision_notice"
+            } else {
+                "bulletin"
+            },
             &doc_number,
             "issue",
             None,
@@ -82,20 +102,26 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound("刚签发的通报".into()))
     }
 
-    /// The bulletins of a campaign, newest first.
+    /// The bulletins (通报) of a campaign, newest first; no supervision notices.
     pub async fn bulletins(&self, campaign_id: i64) -> Result<Vec<Bulletin>> {
+        self.bulletins_of_kind(campaign_id, KIND_BULLETIN).await
+    }
+
+    /// The documents of one kind of a campaign, newest first.
+    pub async fn bulletins_of_kind(&self, campaign_id: i64, kind: &str) -> Result<Vec<Bulletin>> {
         let rows = sqlx::query(
-            "SELECT id, year, seq, doc_number, title, as_of, content_json, issued_at, issued_by FROM bulletins WHERE campaign_id = $1 ORDER BY year DESC, seq DESC",
+            "SELECT id, kind, year, seq, doc_number, title, as_of, content_json, issued_at, issued_by FROM bulletins WHERE campaign_id = $1 AND kind = $2 ORDER BY year DESC, seq DESC",
         )
         .bind(campaign_id)
+        .bind(kind)
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(bulletin_from_row).collect()
     }
 
-    /// One bulletin.
+    /// One bulletin or supervision notice (check `kind`).
     pub async fn bulletin(&self, id: i64) -> Result<Option<Bulletin>> {
-        let row = sqlx::query("SELECT id, year, seq, doc_number, title, as_of, content_json, issued_at, issued_by FROM bulletins WHERE id = $1")
+        let row = sqlx::query("SELECT id, kind, year, seq, doc_number, title, as_of, content_json, issued_at, issued_by FROM bulletins WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
@@ -115,6 +141,7 @@ impl Store {
 fn bulletin_from_row(r: &sqlx::any::AnyRow) -> Result<Bulletin> {
     Ok(Bulletin {
         id: r.try_get("id")?,
+        kind: r.try_get("kind")?,
         year: r.try_get("year")?,
         seq: r.try_get("seq")?,
         doc_number: r.try_get("doc_number")?,

@@ -34,6 +34,7 @@ pub fn router() -> Router<Shared> {
         .merge(crate::settings::api_router())
         .merge(crate::visits::api_router())
         .merge(crate::meetings::api_router())
+        .merge(crate::supervision::api_router())
         .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
@@ -55,7 +56,8 @@ pub fn router() -> Router<Shared> {
         crate::settings::api_routes, crate::settings::api_set_route, crate::settings::api_delete_route,
         crate::visits::api_list, crate::visits::api_create,
         crate::meetings::api_list, crate::meetings::api_create, crate::meetings::api_get,
-        crate::meetings::api_decision, crate::meetings::api_action_item
+        crate::meetings::api_decision, crate::meetings::api_action_item,
+        crate::supervision::api_overdue, crate::supervision::stats::api_stats
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
@@ -72,7 +74,9 @@ pub fn router() -> Router<Shared> {
         crate::visits::VisitJson, crate::visits::VisitIn,
         crate::meetings::MeetingIn, crate::meetings::MeetingJson, crate::meetings::MeetingDetailJson, crate::meetings::AgendaJson,
         crate::meetings::AttendeeJson, crate::meetings::DecisionIn, crate::meetings::DecisionJson, crate::meetings::ActionItemIn,
-        crate::meetings::ActionItemJson
+        crate::meetings::ActionItemJson,
+        crate::supervision::OverdueJson, crate::supervision::OverdueItemJson, crate::supervision::OverdueStepJson, crate::supervision::UnitOverdueJson,
+        crate::supervision::stats::StatsJson, crate::supervision::stats::StatRowJson, crate::supervision::stats::ShareJson
     )),
     modifiers(&BearerAuth)
 )]

@@ -258,6 +258,38 @@ pub async fn issue_bulletin(
     closing: &str,
 ) -> Result<Bulletin, AppError> {
     let doc = compose(store, c, as_of, issued_on, intro, closing).await?;
+    let title = format!(
+        "关于{}目标推进情况的通报（截至{}）",
+        c.short_title,
+        chinese_date(as_of)
+    );
+    issue_document(
+        store,
+        actor,
+        c,
+        store::bulletins::KIND_BULLETIN,
+        &title,
+        as_of,
+        issued_on,
+        doc,
+    )
+    .await
+}
+
+/// Issues a composed document of the office (a bulletin or a supervision
+/// notice): numbers it in the campaign's one sequence of the year, renders
+/// the .docx with the number, and stores both, frozen.
+#[allow(clippy::too_many_arguments)]
+pub async fn issue_document(
+    store: &Store,
+    actor: &Actor,
+    c: &Campaign,
+    kind: &str,
+    title: &str,
+    as_of: NaiveDate,
+    issued_on: NaiveDate,
+    doc: OfficialDoc,
+) -> Result<Bulletin, AppError> {
     let render = move |number: &str| -> Result<(String, Vec<u8>), String> {
         let d = OfficialDoc {
             doc_number: number.to_string(),
@@ -266,19 +298,15 @@ pub async fn issue_bulletin(
         let bytes = office::docx::official_document(&d).map_err(|e| e.to_string())?;
         Ok((serde_json::to_string(&d).map_err(|e| e.to_string())?, bytes))
     };
-    let title = format!(
-        "关于{}目标推进情况的通报（截至{}）",
-        c.short_title,
-        chinese_date(as_of)
-    );
     Ok(store
         .issue_bulletin(
             actor,
             &NewBulletin {
+                kind,
                 campaign_id: c.id,
                 year: issued_on.year(),
                 prefix: &c.bulletin_prefix,
-                title: &title,
+                title,
                 as_of: &as_of.to_string(),
                 render: &render,
             },
@@ -296,7 +324,7 @@ struct DraftQuery {
     closing: String,
 }
 
-async fn current(st: &Shared) -> Result<Campaign, AppError> {
+pub(crate) async fn current(st: &Shared) -> Result<Campaign, AppError> {
     st.store
         .current_campaign()
         .await?
@@ -413,7 +441,8 @@ async fn draft_docx(
     ))
 }
 
-fn docx_download(bytes: Vec<u8>, file_name: &str, chinese_name: &str) -> Response {
+/// A .docx as a download, with an ASCII and a Chinese file name.
+pub(crate) fn docx_download(bytes: Vec<u8>, file_name: &str, chinese_name: &str) -> Response {
     use axum::http::header;
     (
         [
@@ -484,6 +513,7 @@ async fn show(
         .store
         .bulletin(id)
         .await?
+        .filter(|b| b.kind == store::bulletins::KIND_BULLETIN)
         .ok_or_else(|| AppError::NotFound(format!("编号为 {id} 的通报")))?;
     let doc: OfficialDoc =
         serde_json::from_str(&b.content_json).map_err(|e| AppError::Internal(e.to_string()))?;
@@ -507,6 +537,7 @@ async fn issued_docx(
         .store
         .bulletin(id)
         .await?
+        .filter(|b| b.kind == store::bulletins::KIND_BULLETIN)
         .ok_or_else(|| AppError::NotFound(format!("编号为 {id} 的通报")))?;
     let bytes = st
         .store

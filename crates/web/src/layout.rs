@@ -33,12 +33,6 @@ impl Page {
     }
 }
 
-impl Chrome {
-    /// Staff (admins, leaders, units) as opposed to enterprise users.
-    pub fn is_staff(&self) -> bool {
-        self.role_label != Role::Enterprise.label()
-    }
-}
 
 /// The message of the first error on `field`, for a form to show beside it.
 pub fn error_for<'a>(errors: &'a [domain::users::FieldError], field: &str) -> Option<&'a str> {

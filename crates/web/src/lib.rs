@@ -24,6 +24,7 @@ mod org;
 mod projects;
 mod requests;
 mod settings;
+mod supervision;
 mod targets;
 mod users;
 mod visits;
@@ -60,6 +61,7 @@ pub fn app(state: AppState) -> Router {
         .merge(approvals::router())
         .merge(requests::router())
         .merge(meetings::router())
+        .merge(supervision::router())
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())

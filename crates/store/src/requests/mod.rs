@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod inbox;
+pub mod supervision;
 pub mod write;
 
 use crate::projects::date;
@@ -246,6 +247,7 @@ impl Event {
             "extension_approved" => "批准延期",
             "extension_refused" => "不予延期",
             "follow_up_visit" => "回访",
+            "urge" => "催办",
             _ => "其他",
         }
     }

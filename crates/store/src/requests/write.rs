@@ -122,8 +122,9 @@ async fn next_code(tx: &mut Transaction<'_, Any>, kind: Kind, year: i32) -> Resu
     Ok(format!("{prefix}{:05}", n + 1))
 }
 
+/// Records one step of a request's history.
 #[allow(clippy::too_many_arguments)]
-async fn event(
+pub(super) async fn event(
     tx: &mut Transaction<'_, Any>,
     request_id: i64,
     actor: &crate::Actor,
