@@ -80,7 +80,178 @@ pub async fn load(s: &Store) -> anyhow::Result<()> {
         .iter()
         .map(|x| x.credit_code.as_str().to_string())
         .collect();
-    load_requests(s, &codes, web::today()).await
+    load_requests(s, &codes, web::today()).await?;
+    load_meetings(s, web::today()).await
+}
+
+/// Three joint meetings: two held (6 and 3 weeks ago) with decisions and
+/// action items, one planned for next week; agendas taken from the
+/// escalated requests and the lagging projects.
+async fn load_meetings(s: &Store, today: chrono::NaiveDate) -> anyhow::Result<()> {
+    use domain::meetings::MeetingInput;
+    use store::meetings::AgendaSource;
+    use store::requests::write::NewActionItem;
+    let office = Viewer::office("演示");
+    let escalated: Vec<_> = s
+        .requests(
+            &office,
+            &Filter {
+                status: Some(Status::Escalated),
+                ..Filter::default()
+            },
+        )
+        .await?;
+    let lagging = s.lagging_projects(today).await?;
+    let plans = [
+        (
+            42,
+            "第一次",
+            true,
+            0..3,
+            &[
+                ("land", "落实重点项目用地指标调剂方案"),
+                ("power-branch", "制定迎峰度夏有序用电方案"),
+            ][..],
+        ),
+        (
+            21,
+            "第二次",
+            true,
+            3..6,
+            &[
+                ("economy", "组织银企对接会，落实流动资金续贷"),
+                ("construction", "完成工业区道路积水点改造"),
+            ][..],
+        ),
+        (-7, "第三次", false, 6..9, &[][..]),
+    ];
+    let mut n = 0;
+    for (k, (days_ago, ordinal, held, range, items)) in plans.iter().enumerate() {
+        let on = today - chrono::TimeDelta::days(*days_ago);
+        let m = s
+            .schedule_meeting(
+                &office,
+                &MeetingInput {
+                    title: format!(
+                        "{}年{ordinal}工业项目推进和企业服务联席会议",
+                        on.format("%Y")
+                    ),
+                    held_on: on.to_string(),
+                    start_time: "09:00".into(),
+                    place: "区行政中心三楼会议室".into(),
+                    chair: "分管副区长".into(),
+                    summary: String::new(),
+                },
+            )
+            .await?;
+        n += 1;
+        let mut topics = vec![];
+        for r in escalated.iter().skip(range.start).take(range.len()) {
+            topics.push(
+                s.add_agenda_item(
+                    &office,
+                    m.id,
+                    &AgendaSource::Request(r.id),
+                    "",
+                    on.min(today),
+                )
+                .await?,
+            );
+        }
+        if let Some(p) = lagging.get(k) {
+            topics.push(
+                s.add_agenda_item(
+                    &office,
+                    m.id,
+                    &AgendaSource::Project(p.code.clone()),
+                    "",
+                    today,
+                )
+                .await?,
+            );
+        }
+        s.set_attendees(
+            &office,
+            m.id,
+            &[
+                "economy",
+                "drc",
+                "land",
+                "construction",
+                "power-branch",
+                "state-tax",
+            ]
+            .map(String::from),
+        )
+        .await?;
+        if !held {
+            continue;
+        }
+        for (i, (unit, text)) in items.iter().enumerate() {
+            s.add_decision(
+                &office,
+                m.id,
+                &format!("会议议定：{text}，由责任单位牵头落实。"),
+                topics.get(i).copied(),
+            )
+            .await?;
+            let item = s
+                .add_meeting_action_item(
+                    &office,
+                    &NewActionItem {
+                        meeting_id: m.id,
+                        title: text.to_string(),
+                        description: format!("联席会议交办：{text}。"),
+                        unit: unit.to_string(),
+                        due: on + chrono::TimeDelta::days(28),
+                        category: "other".into(),
+                    },
+                    on,
+                )
+                .await?;
+            // The first meeting's items are done and closed; the second's are under way.
+            let unit_viewer = Viewer {
+                role: domain::users::Role::Unit,
+                unit_code: Some(unit.to_string()),
+                enterprise_code: None,
+                actor: Actor::system("演示"),
+            };
+            let act = |action: &str, note: &str| ActInput {
+                action: action.into(),
+                note: note.into(),
+                ..ActInput::default()
+            };
+            let cal = s.calendar().await?;
+            let d1 = cal.add_working_days_provisional(on, 1).0;
+            s.act_on_request(&unit_viewer, item.id, &act("accept", ""), d1)
+                .await?;
+            if *days_ago > 30 || i == 0 {
+                let d2 = cal.add_working_days_provisional(on, 3).0;
+                s.act_on_request(
+                    &unit_viewer,
+                    item.id,
+                    &act("reply", "已制定工作方案，正在落实。"),
+                    d2,
+                )
+                .await?;
+            }
+            if *days_ago > 30 {
+                let d3 = cal.add_working_days_provisional(on, 12).0;
+                s.act_on_request(
+                    &unit_viewer,
+                    item.id,
+                    &act("resolve", "已按会议要求落实。"),
+                    d3,
+                )
+                .await?;
+                s.act_on_request(&office, item.id, &act("close", "经核实已落实"), d3)
+                    .await?;
+            }
+        }
+        s.mark_meeting_held(&office, m.id, on).await?;
+    }
+    println!("演示联席会议：{n} 次（2 次已召开，含议定事项和交办事项）");
+    Ok(())
 }
 
 /// A year of requests up to `today`, played step by step through the same

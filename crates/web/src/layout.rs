@@ -33,7 +33,6 @@ impl Page {
     }
 }
 
-
 /// The message of the first error on `field`, for a form to show beside it.
 pub fn error_for<'a>(errors: &'a [domain::users::FieldError], field: &str) -> Option<&'a str> {
     errors
