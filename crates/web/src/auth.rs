@@ -83,11 +83,10 @@ pub async fn authenticate(State(st): State<Shared>, req: Request, next: Next) ->
     let writes = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
 
     let body = if writes && !is_api {
-        // Form posts must carry the token from our cookie, in the form or the query.
-        let bytes = match to_bytes(body, 32 * 1024 * 1024).await {
-            Ok(b) => b,
-            Err(_) => return AppError::BadRequest("请求内容过大".into()).into_response(),
-        };
+        // Form posts must carry the token from our cookie, in the form or the
+        // query. Only url-encoded forms are read here (they are small); any
+        // other body, such as a multipart upload, carries the token in the
+        // query and streams on untouched, under its route's own size limit.
         let from_query = parts
             .uri
             .query()
@@ -97,10 +96,15 @@ pub async fn authenticate(State(st): State<Shared>, req: Request, next: Next) ->
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        let from_form = if is_form {
-            form_value(&bytes, "csrf")
+        let (body, from_form) = if is_form {
+            let bytes = match to_bytes(body, 4 * 1024 * 1024).await {
+                Ok(b) => b,
+                Err(_) => return AppError::BadRequest("请求内容过大".into()).into_response(),
+            };
+            let token = form_value(&bytes, "csrf");
+            (Body::from(bytes), token)
         } else {
-            None
+            (body, None)
         };
         let sent = from_form.or(from_query);
         if new_csrf || sent.as_deref() != Some(csrf.as_str()) {
@@ -112,7 +116,7 @@ pub async fn authenticate(State(st): State<Shared>, req: Request, next: Next) ->
             )
                 .into_response();
         }
-        Body::from(bytes)
+        body
     } else {
         if writes && is_api && bearer.is_none() && token.is_some() {
             let json = parts

@@ -443,6 +443,46 @@ async fn the_pages_submit_show_and_act() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
+    // Attachments at their limits: one just over 10 MB is refused by name; four of
+    // 8.5 MB (34 MB together, more than the server's general body limit) are accepted.
+    let big = |name: &str, len: usize| {
+        let mut b = b"%PDF-1.4 ".to_vec();
+        b.resize(len, b'x');
+        reqwest::multipart::Part::bytes(b).file_name(name.to_string())
+    };
+    let form = |parts: Vec<reqwest::multipart::Part>| {
+        let mut f = reqwest::multipart::Form::new()
+            .text("category", "land")
+            .text("title", "用地材料")
+            .text("description", "附上全部图纸");
+        for p in parts {
+            f = f.part("attachments", p);
+        }
+        f
+    };
+    let r = jia
+        .post(app.url(&format!("/requests/new?csrf={csrf}")))
+        .multipart(form(vec![big("太大.pdf", 10 * 1024 * 1024 + 1)]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("“太大.pdf”有 10.0 MB，超过 10 MB 的上限")
+    );
+    let parts = (1..=4)
+        .map(|i| big(&format!("图纸{i}.pdf"), 8 * 1024 * 1024 + 512 * 1024))
+        .collect();
+    let r = jia
+        .post(app.url(&format!("/requests/new?csrf={csrf}")))
+        .multipart(form(parts))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
     // Another enterprise cannot open it.
     let (yi, _) = app.login("yi.qiye").await;
     assert_eq!(yi.get(app.url(&loc)).send().await.unwrap().status(), 404);

@@ -19,7 +19,15 @@ use utoipa::{IntoParams, ToSchema};
 
 pub fn api_router() -> Router<Shared> {
     Router::new()
-        .route("/v1/requests", get(api_list).post(api_submit))
+        .route(
+            "/v1/requests",
+            get(api_list)
+                .post(api_submit)
+                // base64 adds a third.
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    super::pages::UPLOAD_LIMIT / 3 * 4 + 1024,
+                )),
+        )
         .route("/v1/requests/{id}", get(api_get))
         .route("/v1/requests/{id}/actions", post(api_act))
         .route("/v1/requests/{id}/extension", post(api_ask_extension))

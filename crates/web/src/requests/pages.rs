@@ -28,13 +28,22 @@ pub fn router() -> Router<Shared> {
     Router::new()
         .route("/requests", get(list))
         .route("/requests/export.xlsx", get(export))
-        .route("/requests/new", get(new_form).post(submit))
+        .route(
+            "/requests/new",
+            get(new_form)
+                .post(submit)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/requests/{id}", get(show))
         .route("/requests/{id}/act", post(act))
         .route("/requests/{id}/extension", post(ask_extension))
         .route("/requests/{id}/extension/decision", post(decide_extension))
         .route("/requests/attachments/{id}", get(download))
 }
+
+/// The most a submission may carry: every attachment at its limit, plus the form.
+pub const UPLOAD_LIMIT: usize =
+    domain::requests::attachment::MAX_FILES * domain::requests::attachment::MAX_BYTES + 1024 * 1024;
 
 /// The list's query string.
 #[derive(Debug, Default, Deserialize, Clone)]
