@@ -388,3 +388,56 @@ pub async fn create_users(s: &Store, pw: &str) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The demo's requests and meetings depend on the day it runs: play them
+    /// on days around the holidays and the turn of the year, on the backend
+    /// TEST_DATABASE_URL names; every step must pass the checked flow.
+    #[tokio::test]
+    async fn the_demo_requests_play_on_any_day() {
+        for day in [
+            "2026-01-05",
+            "2026-02-20",
+            "2026-10-05",
+            "2026-11-27",
+            "2026-12-31",
+        ] {
+            let today: chrono::NaiveDate = day.parse().unwrap();
+            let s = store::testing::fresh_store().await;
+            let t = domain::campaign::template::builtin("longwan-2006").unwrap();
+            let actor = Actor::system("测试");
+            s.load_template(&actor, &t).await.unwrap();
+            let e = domain::demo::enterprises::longwan_2006_enterprises();
+            s.upsert_enterprises(&actor, &e.enterprises).await.unwrap();
+            let codes: Vec<String> = e
+                .enterprises
+                .iter()
+                .map(|x| x.credit_code.as_str().to_string())
+                .collect();
+            load_requests(&s, &codes, today)
+                .await
+                .unwrap_or_else(|e| panic!("{day}: {e:#}"));
+            load_meetings(&s, today)
+                .await
+                .unwrap_or_else(|e| panic!("{day}: {e:#}"));
+            let all = s
+                .requests(&Viewer::office("t"), &Filter::default())
+                .await
+                .unwrap();
+            assert!(all.len() > 100, "{day}: {}", all.len());
+            assert!(
+                all.iter().any(|r| r.overdue(today)),
+                "{day}: some are overdue"
+            );
+            assert!(all.iter().any(|r| r.status == Status::Closed), "{day}");
+            assert!(
+                all.iter()
+                    .any(|r| r.enterprise_code.as_deref() == Some(codes[0].as_str())),
+                "{day}: the demo enterprise user has requests"
+            );
+        }
+    }
+}
