@@ -334,7 +334,10 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
-        self.touched();
+        self.changed(vec![crate::targets::Change::Enterprises(
+            rows.iter().map(|e| e.credit_code.as_str().to_string()).collect(),
+        )])
+        .await;
         Ok(EnterpriseReport { report, warnings })
     }
 
@@ -542,7 +545,15 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
-        self.touched();
+        // Only the months written are read back into the facts kept in memory.
+        self.changed(vec![crate::targets::Change::StatsPeriods(
+            if report.created + report.updated > 0 {
+                periods
+            } else {
+                vec![]
+            },
+        )])
+        .await;
         Ok(report)
     }
 
@@ -662,7 +673,7 @@ impl Store {
             }
         }
         tx.commit().await?;
-        self.touched();
+        self.changed(vec![crate::targets::Change::Brands]).await;
         Ok(report)
     }
 

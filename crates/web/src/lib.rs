@@ -20,7 +20,7 @@ mod layout;
 mod middleware;
 mod org;
 mod projects;
-mod targets;
+pub mod targets;
 mod users;
 
 use axum::Router;
