@@ -108,7 +108,6 @@ type DerivedCache = std::sync::Arc<
     )>,
 >;
 
-
 impl Store {
     /// Connects to `url` (creating an SQLite file if missing) and runs the
     /// migrations.

@@ -1,16 +1,16 @@
 //! What the KPI engine reads: the facts of projects, parcels and investment.
 
+use crate::StoreError;
 use crate::projects::date;
 use crate::{Result, Store};
+use domain::campaign::Formula;
 use domain::enterprises::{BrandLevel, BrandStatus};
 use domain::projects::{Period, ProjectKind};
+use domain::targets::fast::Aggregates;
+use domain::targets::live::MonthFigures;
 use domain::targets::{
     BrandFacts, EnterpriseFacts, Facts, InvestmentFacts, ParcelFacts, ProjectFacts, StatFacts,
 };
-use crate::StoreError;
-use domain::campaign::Formula;
-use domain::targets::fast::Aggregates;
-use domain::targets::live::MonthFigures;
 use sqlx::Row;
 use std::sync::Arc;
 
@@ -40,6 +40,8 @@ struct KpiState {
 pub(crate) enum Change {
     /// Every enterprise's statistics of these months.
     StatsPeriods(Vec<String>),
+    /// The statistics of one month of a few enterprises (by id).
+    StatsOf(String, Vec<i64>),
     /// Enterprises by credit code.
     Enterprises(Vec<String>),
     /// Projects (with their monthly investment) by code.
@@ -54,6 +56,7 @@ pub(crate) enum Change {
 /// A change read back from the database, ready to apply in memory.
 enum Delta {
     Stats(Period, Vec<MonthFigures>),
+    StatsOf(Period, Vec<i64>, Vec<MonthFigures>),
     Enterprises(Vec<EnterpriseFacts>),
     Projects(Vec<ProjectFacts>, Vec<InvestmentFacts>),
     Parcels(Vec<ParcelFacts>),
@@ -62,7 +65,10 @@ enum Delta {
 
 /// `$1, $2, …` for an IN list of `n` bound keys.
 fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 const KEYS_PER_QUERY: usize = 500;
@@ -145,6 +151,7 @@ impl Store {
                     for d in deltas {
                         match d {
                             Delta::Stats(p, rows) => f.set_stats_month(p, &rows),
+                            Delta::StatsOf(p, ids, rows) => f.set_stats_of(p, &ids, &rows),
                             Delta::Enterprises(v) => f.upsert_enterprises(v),
                             Delta::Projects(p, i) => f.upsert_projects(p, i),
                             Delta::Parcels(v) => f.upsert_parcels(v),
@@ -191,6 +198,34 @@ impl Store {
                         out.push(Delta::Stats(period, rows));
                     }
                 }
+                Change::StatsOf(p, ids) => {
+                    let period = Period::parse(p).map_err(StoreError::Conflict)?;
+                    let mut rows = Vec::new();
+                    for chunk in ids.chunks(KEYS_PER_QUERY) {
+                        // Ids are numbers read from the database.
+                        let list = chunk
+                            .iter()
+                            .map(|i| i.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let sql = format!(
+                            "SELECT enterprise_id, output_value_yuan, sales_value_yuan FROM enterprise_stats \
+                             WHERE period = $1 AND enterprise_id IN ({list})"
+                        );
+                        for r in sqlx::query(sqlx::AssertSqlSafe(sql))
+                            .bind(p)
+                            .fetch_all(self.pool())
+                            .await?
+                        {
+                            rows.push(MonthFigures {
+                                enterprise_id: r.try_get("enterprise_id")?,
+                                output_value_yuan: r.try_get("output_value_yuan")?,
+                                sales_value_yuan: r.try_get("sales_value_yuan")?,
+                            });
+                        }
+                    }
+                    out.push(Delta::StatsOf(period, ids.clone(), rows));
+                }
                 Change::Enterprises(codes) => {
                     let mut v = Vec::new();
                     for chunk in codes.chunks(KEYS_PER_QUERY) {
@@ -199,7 +234,7 @@ impl Store {
                                 &format!("WHERE e.credit_code IN ({})", placeholders(chunk.len())),
                                 chunk,
                             )
-                                .await?,
+                            .await?,
                         );
                     }
                     out.push(Delta::Enterprises(v));
@@ -236,7 +271,7 @@ impl Store {
                                 &format!("WHERE l.code IN ({})", placeholders(chunk.len())),
                                 chunk,
                             )
-                                .await?,
+                            .await?,
                         );
                     }
                     out.push(Delta::Parcels(v));
@@ -321,7 +356,8 @@ impl Store {
 
     /// `filter` holds only numbers (project ids) written by this module.
     async fn load_investments(&self, filter: &str) -> Result<Vec<InvestmentFacts>> {
-        let sql = format!("SELECT project_id, period, investment_yuan FROM project_progress {filter}");
+        let sql =
+            format!("SELECT project_id, period, investment_yuan FROM project_progress {filter}");
         Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_all(self.pool())
             .await?
@@ -338,7 +374,11 @@ impl Store {
     }
 
     /// Enterprises sorted by id, with their above-size years.
-    async fn load_enterprises(&self, filter: &str, keys: &[String]) -> Result<Vec<EnterpriseFacts>> {
+    async fn load_enterprises(
+        &self,
+        filter: &str,
+        keys: &[String],
+    ) -> Result<Vec<EnterpriseFacts>> {
         let sql = format!(
             "SELECT e.id, t.code AS township FROM enterprises e JOIN org_units t ON t.id = e.township_id {filter}"
         );
@@ -409,18 +449,20 @@ impl Store {
     }
 
     async fn load_brands(&self) -> Result<Vec<BrandFacts>> {
-        Ok(sqlx::query("SELECT id, level, status, granted_on FROM brands")
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .filter_map(|r| {
-                Some(BrandFacts {
-                    id: r.try_get("id").ok()?,
-                    level: BrandLevel::parse(&r.try_get::<String, _>("level").ok()?)?,
-                    status: BrandStatus::parse(&r.try_get::<String, _>("status").ok()?)?,
-                    granted_on: date(r.try_get("granted_on").ok()?),
+        Ok(
+            sqlx::query("SELECT id, level, status, granted_on FROM brands")
+                .fetch_all(self.pool())
+                .await?
+                .iter()
+                .filter_map(|r| {
+                    Some(BrandFacts {
+                        id: r.try_get("id").ok()?,
+                        level: BrandLevel::parse(&r.try_get::<String, _>("level").ok()?)?,
+                        status: BrandStatus::parse(&r.try_get::<String, _>("status").ok()?)?,
+                        granted_on: date(r.try_get("granted_on").ok()?),
+                    })
                 })
-            })
-            .collect())
+                .collect(),
+        )
     }
 }

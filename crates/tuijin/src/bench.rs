@@ -104,13 +104,8 @@ pub async fn run(s: &Store, o: Options) -> anyhow::Result<()> {
     let fast_runs = o.runs.max(20);
     let (dash_ms, _) = timed(fast_runs, || dashboard_figures(&agg, &targets, as_of));
     let (json_ms, body) = timed(fast_runs, || {
-        serde_json::to_vec(&web::targets::dashboard(
-            &agg,
-            targets.clone(),
-            year,
-            as_of,
-        ))
-        .map(|v| v.len())
+        serde_json::to_vec(&web::targets::dashboard(&agg, targets.clone(), year, as_of))
+            .map(|v| v.len())
     });
 
     // The fast path must give the reference engine's figures, all of them.
@@ -158,6 +153,14 @@ pub async fn run(s: &Store, o: Options) -> anyhow::Result<()> {
         fast_runs
     );
     println!("快速计算与参考引擎逐项一致（总数与全部分解）");
+    {
+        use std::hash::{Hash, Hasher};
+        // The same on every backend when the figures are (compare the runs).
+        let text = our_figures(&agg, &targets, as_of).to_string();
+        let mut h = std::hash::DefaultHasher::new();
+        text.hash(&mut h);
+        println!("看板数字指纹（各后端应相同）：{:016x}", h.finish());
+    }
 
     if let Some(dir) = export {
         duckdb_side_by_side(&dir, &agg, &targets, year, as_of, o.runs, dash_ms, build_ms)?;
@@ -216,11 +219,7 @@ fn export_csv(f: &Facts) -> anyhow::Result<std::path::PathBuf> {
         writeln!(
             w,
             "{},{},{},{},{}",
-            r.enterprise_id,
-            r.period.year,
-            r.period.month,
-            r.output_value_yuan,
-            r.sales_value_yuan
+            r.enterprise_id, r.period.year, r.period.month, r.output_value_yuan, r.sales_value_yuan
         )?;
     }
     w.flush()?;
@@ -371,10 +370,7 @@ fn duckdb_side_by_side(
         .output()
         .context("运行 python3")?;
     if !out.status.success() {
-        bail!(
-            "DuckDB 脚本失败：{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        bail!("DuckDB 脚本失败：{}", String::from_utf8_lossy(&out.stderr));
     }
     let v: Value = serde_json::from_slice(&out.stdout).context("DuckDB 脚本的输出")?;
     let duck_ms = v["median_ms"].as_f64().context("median_ms")?;
@@ -404,6 +400,13 @@ fn duckdb_side_by_side(
         (dash_ms + build_ms) / duck_ms,
         dash_ms + build_ms
     );
+    if let Some(per) = v["per_query_ms"].as_object() {
+        let parts: Vec<String> = per
+            .iter()
+            .map(|(k, v)| format!("{k} {:.1}", v.as_f64().unwrap_or(0.0)))
+            .collect();
+        println!("  DuckDB 各查询中位数（ms）：{}", parts.join("，"));
+    }
     if differ.is_empty() {
         println!("DuckDB 的数字与本系统逐项一致（11 项总数与按镇街、单位分解）");
         Ok(())

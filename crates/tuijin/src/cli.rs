@@ -495,6 +495,18 @@ pub async fn run() -> anyhow::Result<()> {
                     "提示：数据库中还没有活动，可运行 `tuijin init --template longwan-2006` 载入 2006 年龙湾区“两个年”活动。"
                 );
             }
+            // Load the facts the dashboard reads in the background, so the
+            // first reader does not wait for it (writes are applied to them).
+            let warm = s.clone();
+            tokio::spawn(async move {
+                let t = std::time::Instant::now();
+                match warm.kpi_facts_cached().await {
+                    Ok(_) => {
+                        tracing::info!("已载入看板所需数据（{:.1} 秒）", t.elapsed().as_secs_f64())
+                    }
+                    Err(e) => tracing::warn!("载入看板所需数据失败：{e}"),
+                }
+            });
             let state = web::AppState {
                 store: s.clone(),
                 secure_cookies,

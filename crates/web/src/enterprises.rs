@@ -245,7 +245,12 @@ async fn select(st: &Shared, page: &Page, q: &EnterpriseQuery) -> Result<Selecti
             let years = facts.enterprise_years();
             let (o, s) = years
                 .binary_search_by_key(&(e.id, last.year), |y| (y.enterprise_id, y.year))
-                .map(|i| (years[i].output_to(last.month), years[i].sales_to(last.month)))
+                .map(|i| {
+                    (
+                        years[i].output_to(last.month),
+                        years[i].sales_to(last.month),
+                    )
+                })
                 .unwrap_or((0, 0));
             Row {
                 industry_name: industry::parse(&e.industry_code)

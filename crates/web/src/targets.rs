@@ -430,15 +430,15 @@ pub fn dashboard(
                 let mut t = DashboardTarget::from(&e);
                 let parts = |dim| {
                     agg.breakdown(&e.target.formula, e.target.value, as_of, dim)
-                    .into_iter()
-                    .map(|p| PartJson {
-                        group: p.group,
-                        actual_value: p.actual.map(Actual::as_f64),
-                        numerator: p.numerator,
-                        denominator: p.denominator,
-                        lagging: p.lagging,
-                    })
-                    .collect()
+                        .into_iter()
+                        .map(|p| PartJson {
+                            group: p.group,
+                            actual_value: p.actual.map(Actual::as_f64),
+                            numerator: p.numerator,
+                            denominator: p.denominator,
+                            lagging: p.lagging,
+                        })
+                        .collect()
                 };
                 t.breakdowns = Breakdowns {
                     township: parts(domain::targets::Dimension::Township),

@@ -317,6 +317,37 @@ fn writes_applied_in_memory_equal_a_fresh_load() {
         }
         live.set_stats_month(period, &month);
 
+        // A few enterprises' figures of another month: revised, removed, new.
+        let other = Period {
+            year: 2006,
+            month: 1 + r.below(12) as u32,
+        };
+        if other != period {
+            let ids = [1i64, 2, 3, 600];
+            after.stats.retain(|s| {
+                !(s.period == other && (s.enterprise_id == 2 || s.enterprise_id == 600))
+            });
+            for id in [1i64, 3] {
+                after
+                    .stats
+                    .retain(|s| !(s.period == other && s.enterprise_id == id));
+                after
+                    .stats
+                    .push(stat(id, other.year, other.month, 5 * id, 1_000_000 + id));
+            }
+            let rows: Vec<MonthFigures> = after
+                .stats
+                .iter()
+                .filter(|s| s.period == other && ids.contains(&s.enterprise_id))
+                .map(|s| MonthFigures {
+                    enterprise_id: s.enterprise_id,
+                    output_value_yuan: s.output_value_yuan,
+                    sales_value_yuan: s.sales_value_yuan,
+                })
+                .collect();
+            live.set_stats_of(other, &ids, &rows);
+        }
+
         // Enterprises change township or above-size years; one is new.
         let mut changed = Vec::new();
         for e in after.enterprises.iter_mut() {

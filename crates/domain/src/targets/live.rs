@@ -77,6 +77,60 @@ impl Facts {
         }
     }
 
+    /// Sets the statistics of `period` for the enterprises `ids` to `rows`
+    /// (their stored figures; an id absent from `rows` has none), leaving
+    /// every other enterprise's month as it is.
+    pub fn set_stats_of(&mut self, period: Period, ids: &[i64], rows: &[MonthFigures]) {
+        let mut new: HashMap<i64, (i64, i64)> = ids.iter().map(|id| (*id, (0, 0))).collect();
+        let mut present: HashSet<i64> = HashSet::new();
+        for r in rows {
+            if let Some(e) = new.get_mut(&r.enterprise_id) {
+                e.0 += r.output_value_yuan;
+                e.1 += r.sales_value_yuan;
+                present.insert(r.enterprise_id);
+            }
+        }
+        let i = period.month as usize - 1;
+        let folded = self.folded_mut();
+        let (mut emptied, mut added) = (false, false);
+        for (id, (o, s)) in new {
+            let has = present.contains(&id);
+            match folded.binary_search_by_key(&(id, period.year), |e| (e.enterprise_id, e.year)) {
+                Ok(k) => {
+                    let ey = &mut folded[k];
+                    ey.output[i] = o;
+                    ey.sales[i] = s;
+                    if has {
+                        ey.months |= 1 << i;
+                    } else {
+                        ey.months &= !(1 << i);
+                        emptied |= ey.months == 0;
+                    }
+                }
+                Err(_) if has => {
+                    let mut ey = EnterpriseYear {
+                        enterprise_id: id,
+                        year: period.year,
+                        output: [0; 12],
+                        sales: [0; 12],
+                        months: 1 << i,
+                    };
+                    ey.output[i] = o;
+                    ey.sales[i] = s;
+                    folded.push(ey);
+                    added = true;
+                }
+                Err(_) => {}
+            }
+        }
+        if emptied {
+            folded.retain(|e| e.months != 0);
+        }
+        if added {
+            folded.sort_by_key(|e| (e.enterprise_id, e.year));
+        }
+    }
+
     /// Replaces or adds enterprises (by id); kept sorted by id.
     pub fn upsert_enterprises(&mut self, list: Vec<EnterpriseFacts>) {
         let mut added = false;
