@@ -621,14 +621,14 @@ impl Aggregates {
                     denominator: Some(base),
                     lagging: false,
                 }),
-                Figure::Sum { rows, yuan } => (rows > 0).then(|| Part {
+                Figure::Sum { rows, yuan } => (rows > 0).then_some(Part {
                     group,
                     actual: Some(Actual::Yuan(yuan)),
                     numerator: None,
                     denominator: None,
                     lagging: false,
                 }),
-                Figure::Count(n) => (n > 0).then(|| Part {
+                Figure::Count(n) => (n > 0).then_some(Part {
                     group,
                     actual: Some(Actual::Count(n)),
                     numerator: None,
