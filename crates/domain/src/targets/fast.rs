@@ -22,6 +22,13 @@ use std::collections::HashMap;
 const NEVER: usize = 367;
 const DAYS: usize = 368;
 
+/// From this many enterprise-years on, they are folded on a second thread
+/// (always in this crate's tests, so that both ways are tested).
+#[cfg(not(test))]
+const PARALLEL_FROM: usize = 50_000;
+#[cfg(test)]
+const PARALLEL_FROM: usize = 0;
+
 /// Counts and land areas by day of the year, cumulated once built.
 #[derive(Debug, Clone)]
 struct DayHist {
@@ -290,110 +297,133 @@ impl Aggregates {
         let mut towns = vec![Group::new(thresholds.len()); names.names.len()];
         let mut units = vec![Group::new(0); names.names.len()];
 
-        // Enterprises: township and scope by id.
-        let enterprise = IdMap::new(
-            facts
-                .enterprises
-                .iter()
-                .zip(&e_groups)
-                .map(|(e, g)| (e.id, (*g, e.above_scale_years.contains(&year)))),
-        );
-        for ey in facts.enterprise_years() {
-            let slot = if ey.year == year {
-                1
-            } else if ey.year == year - 1 {
-                0
-            } else {
-                continue;
-            };
-            let (g, above) = enterprise.get(ey.enterprise_id).unwrap_or((none, false));
-            let first = ey.months.trailing_zeros() as usize;
-            let group = &mut towns[g as usize];
-            for scope in 0..=usize::from(above) {
-                let m = &mut group.enterprises[slot][scope];
-                for i in 0..12 {
-                    m.output[i] += ey.output[i];
-                    m.sales[i] += ey.sales[i];
+        // Enterprises: township and scope by id. At province scale this is
+        // most of the work, so it runs on a second thread beside the projects.
+        let enterprise_part = |mut groups: Vec<Group>| -> Vec<Group> {
+            let enterprise = IdMap::new(
+                facts
+                    .enterprises
+                    .iter()
+                    .zip(&e_groups)
+                    .map(|(e, g)| (e.id, (*g, e.above_scale_years.contains(&year)))),
+            );
+            for ey in facts.enterprise_years() {
+                let slot = if ey.year == year {
+                    1
+                } else if ey.year == year - 1 {
+                    0
+                } else {
+                    continue;
+                };
+                let (g, above) = enterprise.get(ey.enterprise_id).unwrap_or((none, false));
+                let first = ey.months.trailing_zeros() as usize;
+                let group = &mut groups[g as usize];
+                for scope in 0..=usize::from(above) {
+                    let m = &mut group.enterprises[slot][scope];
+                    for i in 0..12 {
+                        m.output[i] += ey.output[i];
+                        m.sales[i] += ey.sales[i];
+                    }
+                    if first < 12 {
+                        m.present[first] += 1;
+                    }
                 }
-                if first < 12 {
-                    m.present[first] += 1;
-                }
-            }
-            if slot == 1 && !thresholds.is_empty() {
-                let mut sales = 0i64;
-                for i in 0..12 {
-                    sales += ey.sales[i];
-                    if i >= first {
-                        for (k, t) in thresholds.iter().enumerate() {
-                            if sales >= *t {
-                                group.reaching[k][i] += 1;
+                if slot == 1 && !thresholds.is_empty() {
+                    let mut sales = 0i64;
+                    for i in 0..12 {
+                        sales += ey.sales[i];
+                        if i >= first {
+                            for (k, t) in thresholds.iter().enumerate() {
+                                if sales >= *t {
+                                    group.reaching[k][i] += 1;
+                                }
                             }
                         }
                     }
                 }
             }
-        }
+            groups
+        };
+        let many = facts.enterprise_years().len() >= PARALLEL_FROM;
+        let fresh = towns.clone();
+        let enterprise_part = &enterprise_part;
+        std::thread::scope(|scope| {
+            let (enterprises, fresh) = if many {
+                (Some(scope.spawn(move || enterprise_part(fresh))), None)
+            } else {
+                (None, Some(fresh))
+            };
+            // Projects.
+            let project = IdMap::new(
+                facts
+                    .projects
+                    .iter()
+                    .zip(&p_groups)
+                    .map(|(p, g)| (p.id, *g)),
+            );
+            for (p, (town, unit)) in facts.projects.iter().zip(&p_groups) {
+                for group in [&mut towns[*town as usize], &mut units[*unit as usize]] {
+                    let a = p.land_area_millimu;
+                    if p.key_project && p.reserved_on.is_some_and(|d| d >= s) {
+                        group.key_reserved.add(day(p.reserved_on, year), a);
+                    }
+                    if p.kind == Some(ProjectKind::TechRenovation)
+                        && p.approved_on.is_some_and(|d| d >= s)
+                    {
+                        group.tech_approved.add(day(p.approved_on, year), a);
+                    }
+                    if p.land_supplied_on.is_some_and(|d| d < s)
+                        && p.started_on.is_none_or(|d| d >= s)
+                    {
+                        group
+                            .supplied_before_reached
+                            .add(day(p.started_on, year), a);
+                    }
+                    if p.land_supplied_on.is_some_and(|d| d >= s) {
+                        let supplied = day(p.land_supplied_on, year);
+                        group.supplied_in_year.add(supplied, a);
+                        group
+                            .supplied_in_year_reached
+                            .add(supplied.max(day(p.started_on, year)), a);
+                    }
+                    if p.planned_completion_year == Some(year) {
+                        group.planned_reached.add(day(p.in_production_on, year), a);
+                    }
+                }
+            }
+            for i in &facts.investments {
+                if i.period.year != year {
+                    continue;
+                }
+                let (town, unit) = project.get(i.project_id).unwrap_or((none, none));
+                let m = i.period.month as usize - 1;
+                for inv in [
+                    &mut towns[town as usize].investment,
+                    &mut units[unit as usize].investment,
+                ] {
+                    inv.yuan[m] += i.yuan;
+                    inv.rows[m] += 1;
+                }
+            }
 
-        // Projects.
-        let project = IdMap::new(
-            facts
-                .projects
-                .iter()
-                .zip(&p_groups)
-                .map(|(p, g)| (p.id, *g)),
-        );
-        for (p, (town, unit)) in facts.projects.iter().zip(&p_groups) {
-            for group in [&mut towns[*town as usize], &mut units[*unit as usize]] {
-                let a = p.land_area_millimu;
-                if p.key_project && p.reserved_on.is_some_and(|d| d >= s) {
-                    group.key_reserved.add(day(p.reserved_on, year), a);
-                }
-                if p.kind == Some(ProjectKind::TechRenovation)
-                    && p.approved_on.is_some_and(|d| d >= s)
+            // Parcels.
+            for (p, g) in facts.parcels.iter().zip(&l_groups) {
+                if p.expropriated_on.is_some_and(|d| d < s) && p.supplied_on.is_none_or(|d| d >= s)
                 {
-                    group.tech_approved.add(day(p.approved_on, year), a);
-                }
-                if p.land_supplied_on.is_some_and(|d| d < s) && p.started_on.is_none_or(|d| d >= s)
-                {
-                    group
-                        .supplied_before_reached
-                        .add(day(p.started_on, year), a);
-                }
-                if p.land_supplied_on.is_some_and(|d| d >= s) {
-                    let supplied = day(p.land_supplied_on, year);
-                    group.supplied_in_year.add(supplied, a);
-                    group
-                        .supplied_in_year_reached
-                        .add(supplied.max(day(p.started_on, year)), a);
-                }
-                if p.planned_completion_year == Some(year) {
-                    group.planned_reached.add(day(p.in_production_on, year), a);
+                    towns[*g as usize]
+                        .expropriated_reached
+                        .add(day(p.supplied_on, year), p.area_millimu);
                 }
             }
-        }
-        for i in &facts.investments {
-            if i.period.year != year {
-                continue;
+            let e = match enterprises {
+                Some(h) => h.join().expect("enterprise aggregates"),
+                None => enterprise_part(fresh.unwrap_or_default()),
+            };
+            for (t, mut e) in towns.iter_mut().zip(e) {
+                t.enterprises = std::mem::take(&mut e.enterprises);
+                t.reaching = std::mem::take(&mut e.reaching);
             }
-            let (town, unit) = project.get(i.project_id).unwrap_or((none, none));
-            let m = i.period.month as usize - 1;
-            for inv in [
-                &mut towns[town as usize].investment,
-                &mut units[unit as usize].investment,
-            ] {
-                inv.yuan[m] += i.yuan;
-                inv.rows[m] += 1;
-            }
-        }
-
-        // Parcels.
-        for (p, g) in facts.parcels.iter().zip(&l_groups) {
-            if p.expropriated_on.is_some_and(|d| d < s) && p.supplied_on.is_none_or(|d| d >= s) {
-                towns[*g as usize]
-                    .expropriated_reached
-                    .add(day(p.supplied_on, year), p.area_millimu);
-            }
-        }
+        });
 
         let mut well_known = DayHist::new();
         for b in &facts.brands {
