@@ -82,6 +82,11 @@ impl Store {
             return Ok(f);
         }
         let _gate = self.kpi.gate.lock().await;
+        self.facts_under_gate().await
+    }
+
+    /// The facts, loading them if needed; the caller holds the gate.
+    async fn facts_under_gate(&self) -> Result<Arc<Facts>> {
         if let Some(f) = self.kpi.state.lock().expect("kpi state").facts.clone() {
             return Ok(f);
         }
@@ -98,30 +103,40 @@ impl Store {
         Ok(f)
     }
 
+    fn aggregates_kept(&self, year: i32, formulas: &[Formula]) -> Option<Arc<Aggregates>> {
+        self.kpi
+            .state
+            .lock()
+            .expect("kpi state")
+            .aggregates
+            .iter()
+            .find(|(y, f, _)| *y == year && f.as_slice() == formulas)
+            .map(|(_, _, a)| a.clone())
+    }
+
     /// The dashboard's aggregates for campaign `year` and its `formulas`,
-    /// built once per version of the facts (off the async threads).
+    /// built once per version of the facts, off the async threads. One
+    /// request builds them while the others wait for it (after a write, 32
+    /// clients must not each build the same aggregates).
     pub async fn kpi_aggregates(&self, year: i32, formulas: &[Formula]) -> Result<Arc<Aggregates>> {
-        let facts = self.kpi_facts_cached().await?;
-        {
-            let st = self.kpi.state.lock().expect("kpi state");
-            if let Some((_, _, a)) = st
-                .aggregates
-                .iter()
-                .find(|(y, f, _)| *y == year && f.as_slice() == formulas)
-            {
-                return Ok(a.clone());
-            }
+        if let Some(a) = self.aggregates_kept(year, formulas) {
+            return Ok(a);
         }
+        let _gate = self.kpi.gate.lock().await;
+        if let Some(a) = self.aggregates_kept(year, formulas) {
+            return Ok(a);
+        }
+        let facts = self.facts_under_gate().await?;
         let fs = formulas.to_vec();
-        let f2 = facts.clone();
-        let a = tokio::task::spawn_blocking(move || Arc::new(Aggregates::build(&f2, year, &fs)))
+        let a = tokio::task::spawn_blocking(move || Arc::new(Aggregates::build(&facts, year, &fs)))
             .await
             .map_err(|e| StoreError::Conflict(format!("汇总失败：{e}")))?;
-        let mut st = self.kpi.state.lock().expect("kpi state");
-        // Keep them only if the facts did not change meanwhile.
-        if st.facts.as_ref().is_some_and(|f| Arc::ptr_eq(f, &facts)) {
-            st.aggregates.push((year, formulas.to_vec(), a.clone()));
-        }
+        // The gate is held: the facts are those the aggregates came from.
+        self.kpi.state.lock().expect("kpi state").aggregates.push((
+            year,
+            formulas.to_vec(),
+            a.clone(),
+        ));
         Ok(a)
     }
 
@@ -129,6 +144,11 @@ impl Store {
     /// records it touched), then marks the facts as changed. On any error the
     /// kept facts are dropped and the next read loads them again.
     pub(crate) async fn changed(&self, changes: Vec<Change>) {
+        if changes.is_empty() {
+            // Nothing the targets read changed (e.g. a file sent again).
+            self.touched();
+            return;
+        }
         let _gate = self.kpi.gate.lock().await;
         if self.kpi.state.lock().expect("kpi state").facts.is_none() {
             self.touched();
