@@ -2,8 +2,9 @@
 # Usage: bench/post_stats_loop.sh BASE_URL TOKEN SECONDS
 # POSTs one enterprise's month (91330300P000000537, 2006-11, a province
 # database from `tuijin demo --scale province`) every 0.2 s for SECONDS
-# seconds, printing each latency, then puts the figure back. For wrk runs
-# with writes going on (docs/performance.md).
+# seconds, printing each latency, then sets it to 123456789 (the value the
+# measurements left there). For wrk runs with writes going on
+# (docs/performance.md).
 BASE=$1; TOKEN=$2; END=$(( $(date +%s) + $3 )); v=123456789; n=0
 while [ $(date +%s) -lt $END ]; do
   v=$((v+1)); n=$((n+1))

@@ -27,7 +27,7 @@ const DAYS: usize = 368;
 #[cfg(not(test))]
 const PARALLEL_FROM: usize = 50_000;
 #[cfg(test)]
-const PARALLEL_FROM: usize = 0;
+const PARALLEL_FROM: usize = 1;
 
 /// Counts and land areas by day of the year, cumulated once built.
 #[derive(Debug, Clone)]
