@@ -92,7 +92,16 @@ impl Store {
             write_progress(&mut tx, actor, e, &now, &mut report.progress).await?;
         }
         tx.commit().await?;
-        self.touched();
+        let mut projects: Vec<String> = batch.projects.iter().map(|p| p.code.clone()).collect();
+        projects.extend(batch.progress.iter().map(|e| e.project_code.clone()));
+        projects.sort();
+        projects.dedup();
+        let parcels = batch.parcels.iter().map(|p| p.code.clone()).collect();
+        self.changed(vec![
+            crate::targets::Change::Projects(projects),
+            crate::targets::Change::Parcels(parcels),
+        ])
+        .await;
         Ok(report)
     }
 

@@ -516,7 +516,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.touched();
+        self.changed(vec![crate::targets::Change::Everything]).await;
         // The default routing of enterprise requests to the template's units.
         self.seed_request_routes(actor).await?;
         Ok(campaign_id)

@@ -111,6 +111,9 @@ pub struct EnterpriseReport {
     pub warnings: Vec<String>,
 }
 
+/// Up to this many statistics rows are written with per-row look-ups.
+const FEW_STATS: usize = 500;
+
 impl Store {
     /// Every enterprise, by name.
     pub async fn enterprises(&self) -> Result<Vec<EnterpriseRecord>> {
@@ -334,7 +337,12 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
-        self.touched();
+        self.changed(vec![crate::targets::Change::Enterprises(
+            rows.iter()
+                .map(|e| e.credit_code.as_str().to_string())
+                .collect(),
+        )])
+        .await;
         Ok(EnterpriseReport { report, warnings })
     }
 
@@ -386,12 +394,36 @@ impl Store {
     /// other figures becomes a new revision; the old figures are kept.
     /// One audit row records the batch.
     pub async fn upsert_stats(&self, actor: &Actor, rows: &[Stat]) -> Result<UpsertReport> {
-        let ids: HashMap<String, i64> = sqlx::query("SELECT id, credit_code FROM enterprises")
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("credit_code")?, r.try_get("id")?)))
-            .collect::<Result<_>>()?;
+        // A few rows (an API call) look up only their enterprises and stored
+        // months; a file reads each whole table or month once.
+        let few = rows.len() <= FEW_STATS;
+        let mut ids: HashMap<String, i64> = HashMap::new();
+        if few {
+            let mut codes: Vec<&str> = rows.iter().map(|s| s.credit_code.as_str()).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let sql = format!(
+                "SELECT id, credit_code FROM enterprises WHERE credit_code IN ({})",
+                (1..=codes.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for c in &codes {
+                q = q.bind(*c);
+            }
+            for r in q.fetch_all(self.pool()).await? {
+                ids.insert(r.try_get("credit_code")?, r.try_get("id")?);
+            }
+        } else {
+            ids = sqlx::query("SELECT id, credit_code FROM enterprises")
+                .fetch_all(self.pool())
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("credit_code")?, r.try_get("id")?)))
+                .collect::<Result<_>>()?;
+        }
         let mut errs = Vec::new();
         let mut seen = HashSet::new();
         for (i, s) in rows.iter().enumerate() {
@@ -421,19 +453,42 @@ impl Store {
         periods.dedup();
         let mut stored: HashMap<(i64, String), (Vec<i64>, i64)> = HashMap::new();
         for p in &periods {
-            for r in sqlx::query(
-                "SELECT enterprise_id, output_value_yuan, sales_value_yuan, electricity_kwh, energy_kgce, tax_yuan, employees, land_millimu, revision \
-                 FROM enterprise_stats WHERE period = $1",
-            )
-            .bind(p)
-            .fetch_all(self.pool())
-            .await?
-            {
-                let vals = ["output_value_yuan", "sales_value_yuan", "electricity_kwh", "energy_kgce", "tax_yuan", "employees", "land_millimu"]
+            // Ids are numbers read from the database.
+            let only = if few {
+                let list: Vec<String> = rows
                     .iter()
-                    .map(|c| r.try_get::<i64, _>(*c))
-                    .collect::<Result<Vec<_>, _>>()?;
-                stored.insert((r.try_get("enterprise_id")?, p.clone()), (vals, r.try_get("revision")?));
+                    .filter(|s| s.period.to_string() == *p)
+                    .filter_map(|s| ids.get(s.credit_code.as_str()).map(|i| i.to_string()))
+                    .collect();
+                format!(" AND enterprise_id IN ({})", list.join(", "))
+            } else {
+                String::new()
+            };
+            let sql = format!(
+                "SELECT enterprise_id, output_value_yuan, sales_value_yuan, electricity_kwh, energy_kgce, tax_yuan, employees, land_millimu, revision \
+                 FROM enterprise_stats WHERE period = $1{only}"
+            );
+            for r in sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(p)
+                .fetch_all(self.pool())
+                .await?
+            {
+                let vals = [
+                    "output_value_yuan",
+                    "sales_value_yuan",
+                    "electricity_kwh",
+                    "energy_kgce",
+                    "tax_yuan",
+                    "employees",
+                    "land_millimu",
+                ]
+                .iter()
+                .map(|c| r.try_get::<i64, _>(*c))
+                .collect::<Result<Vec<_>, _>>()?;
+                stored.insert(
+                    (r.try_get("enterprise_id")?, p.clone()),
+                    (vals, r.try_get("revision")?),
+                );
             }
         }
         let now = now_text();
@@ -542,7 +597,24 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
-        self.touched();
+        // Only what was written is read back into the facts kept in memory:
+        // a whole month when many enterprises sent it, else those enterprises.
+        let mut changes = Vec::new();
+        if report.created + report.updated > 0 {
+            for p in periods {
+                let of: Vec<i64> = rows
+                    .iter()
+                    .filter(|s| s.period.to_string() == p)
+                    .map(|s| ids[s.credit_code.as_str()])
+                    .collect();
+                changes.push(if of.len() > 2_000 {
+                    crate::targets::Change::StatsPeriods(vec![p])
+                } else {
+                    crate::targets::Change::StatsOf(p, of)
+                });
+            }
+        }
+        self.changed(changes).await;
         Ok(report)
     }
 
@@ -662,7 +734,7 @@ impl Store {
             }
         }
         tx.commit().await?;
-        self.touched();
+        self.changed(vec![crate::targets::Change::Brands]).await;
         Ok(report)
     }
 

@@ -99,7 +99,8 @@ pub struct Store {
     /// Bumped by every write the targets read, so cached facts are never stale
     /// (within this process: run one server per database).
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    facts: FactsCache,
+    /// The facts the targets read, kept in memory and updated by each write.
+    kpi: std::sync::Arc<targets::KpiCache>,
     derived: DerivedCache,
 }
 
@@ -111,10 +112,6 @@ type DerivedCache = std::sync::Arc<
         std::collections::HashMap<String, std::sync::Arc<Vec<u8>>>,
     )>,
 >;
-
-/// The facts the targets read, with the write generation they were loaded at.
-type FactsCache =
-    std::sync::Arc<std::sync::Mutex<Option<(u64, std::sync::Arc<domain::targets::Facts>)>>>;
 
 impl Store {
     /// Connects to `url` (creating an SQLite file if missing) and runs the
@@ -157,7 +154,7 @@ impl Store {
             pool,
             backend,
             generation: Default::default(),
-            facts: Default::default(),
+            kpi: Default::default(),
             derived: Default::default(),
         };
         store.migrate().await?;
@@ -228,7 +225,8 @@ impl Store {
         value
     }
 
-    /// Marks the facts the targets read as changed.
+    /// Marks what the dashboard shows as changed (targets, or facts already
+    /// applied by `changed`).
     pub(crate) fn touched(&self) {
         self.generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);

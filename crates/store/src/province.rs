@@ -391,7 +391,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.touched();
+        self.changed(vec![crate::targets::Change::Everything]).await;
         Ok(g)
     }
 }

@@ -91,14 +91,27 @@ enum Command {
         #[arg(long, default_value = "province")]
         scale: String,
     },
-    /// Measure the dashboard on the database: loading the facts and computing
-    /// every target with its breakdowns; prints medians.
+    /// Measure the dashboard on the database: loading the facts, the
+    /// reference engine, the aggregates and the dashboard from them (every
+    /// target with its breakdowns); prints medians.
     Bench {
         #[command(flatten)]
         db: Db,
         /// How many runs to take the median of.
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// How many times to load the facts from the database (slow).
+        #[arg(long, default_value_t = 1)]
+        load_runs: usize,
+        /// Also run the same KPIs as SQL in DuckDB (python3 with duckdb) on
+        /// the same data exported as CSV, check its figures and print the ratio.
+        #[arg(long)]
+        duckdb: bool,
+        /// Also write a month of statistics for every enterprise (the next
+        /// January) and revise one figure, timing the next dashboard reads.
+        /// Changes the database: use a copy.
+        #[arg(long)]
+        write: bool,
     },
     /// Apply pending database migrations and exit.
     Migrate {
@@ -338,83 +351,24 @@ pub async fn run() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Bench { db, runs } => {
+        Command::Bench {
+            db,
+            runs,
+            load_runs,
+            duckdb,
+            write,
+        } => {
             let s = Store::connect(&db_url(&db)).await?;
-            let c = s.current_campaign().await?.context("数据库中没有活动")?;
-            let targets = s.targets(c.id).await?;
-            let as_of = chrono::NaiveDate::from_ymd_opt(c.year, 12, 31).context("年度")?;
-            let median = |mut v: Vec<f64>| {
-                v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-                v[v.len() / 2]
-            };
-            let mut load = Vec::new();
-            let mut facts = None;
-            for _ in 0..runs.max(1) {
-                let t = std::time::Instant::now();
-                facts = Some(s.kpi_facts().await?);
-                load.push(t.elapsed().as_secs_f64() * 1000.0);
-            }
-            let facts = facts.context("facts")?;
-            let mut compute = Vec::new();
-            let mut first = None;
-            for _ in 0..runs.max(1) {
-                let t = std::time::Instant::now();
-                for tg in &targets {
-                    let o = domain::targets::evaluate(&tg.formula, tg.value, c.year, as_of, &facts);
-                    std::hint::black_box(o);
-                    for dim in [
-                        domain::targets::Dimension::Township,
-                        domain::targets::Dimension::Unit,
-                    ] {
-                        std::hint::black_box(domain::targets::breakdown(
-                            &tg.formula,
-                            tg.value,
-                            c.year,
-                            as_of,
-                            &facts,
-                            dim,
-                        ));
-                    }
-                }
-                let ms = t.elapsed().as_secs_f64() * 1000.0;
-                first.get_or_insert(ms);
-                compute.push(ms);
-            }
-            s.kpi_facts_cached().await?;
-            let mut cached = Vec::new();
-            for _ in 0..runs.max(1) {
-                let t = std::time::Instant::now();
-                std::hint::black_box(s.kpi_facts_cached().await?);
-                cached.push(t.elapsed().as_secs_f64() * 1000.0);
-            }
-            println!(
-                "数据：{} 个项目，{} 宗地块，{} 条月度投资，{} 家企业，{} 条企业月度统计",
-                facts.projects.len(),
-                facts.parcels.len(),
-                facts.investments.len(),
-                facts.enterprises.len(),
-                facts.stats.len()
-            );
-            println!(
-                "从数据库载入全部事实（冷）         中位数 {:>10.1} ms（{} 次）",
-                median(load),
-                runs
-            );
-            println!(
-                "计算 {} 项目标及按镇街、单位分解   首次 {:>10.1} ms（含按企业、年度汇总统计）",
-                targets.len(),
-                first.unwrap_or_default()
-            );
-            println!(
-                "计算 {} 项目标及按镇街、单位分解   中位数 {:>10.1} ms",
-                targets.len(),
-                median(compute)
-            );
-            println!(
-                "取缓存的事实（写入前）             中位数 {:>10.3} ms",
-                median(cached)
-            );
-            Ok(())
+            crate::bench::run(
+                &s,
+                crate::bench::Options {
+                    runs,
+                    load_runs,
+                    duckdb,
+                    write,
+                },
+            )
+            .await
         }
         Command::Migrate { db } => {
             let url = db_url(&db);
@@ -541,6 +495,18 @@ pub async fn run() -> anyhow::Result<()> {
                     "提示：数据库中还没有活动，可运行 `tuijin init --template longwan-2006` 载入 2006 年龙湾区“两个年”活动。"
                 );
             }
+            // Load the facts the dashboard reads in the background, so the
+            // first reader does not wait for it (writes are applied to them).
+            let warm = s.clone();
+            tokio::spawn(async move {
+                let t = std::time::Instant::now();
+                match warm.kpi_facts_cached().await {
+                    Ok(_) => {
+                        tracing::info!("已载入看板所需数据（{:.1} 秒）", t.elapsed().as_secs_f64())
+                    }
+                    Err(e) => tracing::warn!("载入看板所需数据失败：{e}"),
+                }
+            });
             let state = web::AppState {
                 store: s.clone(),
                 secure_cookies,

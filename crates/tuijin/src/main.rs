@@ -1,6 +1,7 @@
 //! The `tuijin` binary. Everything happens in `cli`; this only reports errors
 //! as one clear line and a non-zero exit, never a panic trace.
 
+mod bench;
 mod cli;
 mod config;
 mod demo;

@@ -17,7 +17,7 @@ use axum::routing::get;
 use chrono::{Datelike, NaiveDate};
 use domain::campaign::{Formula, ValueUnit, time_progress};
 use domain::format::{money, mu, percent};
-use domain::targets::{Actual, Dimension, Part, breakdown, evaluate};
+use domain::targets::{Actual, Dimension, Part};
 use office::xlsx::{Cell, Sheet};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -115,7 +115,7 @@ fn part_rows(parts: Vec<Part>, names: &HashMap<String, String>, e: &Evaluated) -
 }
 
 /// The target's value at the end of each month up to `as_of`, as a curve.
-fn chart(e: &Evaluated, year: i32, facts: &domain::targets::Facts) -> Chart {
+fn chart(e: &Evaluated, year: i32, agg: &domain::targets::fast::Aggregates) -> Chart {
     let last = e.as_of.month();
     let mut values: Vec<Option<f64>> = Vec::new();
     for m in 1..=last {
@@ -125,13 +125,7 @@ fn chart(e: &Evaluated, year: i32, facts: &domain::targets::Facts) -> Chart {
             NaiveDate::from_ymd_opt(year, m + 1, 1).and_then(|d| d.pred_opt())
         }
         .expect("valid");
-        let o = evaluate(
-            &e.target.formula,
-            e.target.value,
-            year,
-            end.min(e.as_of),
-            facts,
-        );
+        let o = agg.outcome(&e.target.formula, e.target.value, end.min(e.as_of));
         values.push(o.actual.map(Actual::as_f64));
     }
     let target = e.target.value.as_f64();
@@ -238,7 +232,7 @@ async fn build(st: &Shared, q: &DashQuery) -> Result<Built, AppError> {
         Some(s) => Some(as_of_for(&c, Some(s))?),
         None => None,
     };
-    let facts = st.store.kpi_facts_cached().await?;
+    let agg = crate::targets::aggregates(st, &c, &st.store.targets(c.id).await?).await?;
     let units: HashMap<String, String> = st
         .store
         .units()
@@ -257,16 +251,7 @@ async fn build(st: &Shared, q: &DashQuery) -> Result<Built, AppError> {
     let mut groups: Vec<GroupRow> = Vec::new();
     let mut targets = Vec::new();
     for e in evaluate_all(st, &c, as_of).await? {
-        let by = |dim| {
-            breakdown(
-                &e.target.formula,
-                e.target.value,
-                c.year,
-                as_of,
-                &facts,
-                dim,
-            )
-        };
+        let by = |dim| agg.breakdown(&e.target.formula, e.target.value, as_of, dim);
         let by_township = part_rows(by(Dimension::Township), &units, &e);
         let by_unit = part_rows(by(Dimension::Unit), &units, &e);
         let name = e
@@ -291,7 +276,7 @@ async fn build(st: &Shared, q: &DashQuery) -> Result<Built, AppError> {
             domain::targets::Status::Behind => g.behind += 1,
             domain::targets::Status::NoData => g.no_data += 1,
         }
-        let chart = chart(&e, c.year, &facts);
+        let chart = chart(&e, c.year, &agg);
         let compare = before.get(&e.target.code).map(|b| b.actual_display());
         targets.push(TargetView {
             e,

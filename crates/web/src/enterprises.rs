@@ -14,7 +14,7 @@ use crate::Shared;
 use crate::auth::Page;
 use crate::error::AppError;
 use crate::layout::{Chrome, Paging};
-use crate::targets::{as_of_for, evaluate_all};
+use crate::targets::as_of_for;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -240,13 +240,18 @@ async fn select(st: &Shared, page: &Page, q: &EnterpriseQuery) -> Result<Selecti
         .filter(|e| tier.is_none_or(|t| e.tier_in(year) == t))
         .filter(|e| ne(&q.brand).is_none_or(|b| (e.brand_count > 0) == (b == "1")))
         .map(|e| {
-            let (mut o, mut s) = (0, 0);
-            for st in facts.stats.iter().filter(|s| {
-                s.enterprise_id == e.id && s.period.year == last.year && s.period <= last
-            }) {
-                o += st.output_value_yuan;
-                s += st.sales_value_yuan;
-            }
+            // The year's months up to `last`, from the statistics folded per
+            // enterprise and year (sorted by enterprise, then year).
+            let years = facts.enterprise_years();
+            let (o, s) = years
+                .binary_search_by_key(&(e.id, last.year), |y| (y.enterprise_id, y.year))
+                .map(|i| {
+                    (
+                        years[i].output_to(last.month),
+                        years[i].sales_to(last.month),
+                    )
+                })
+                .unwrap_or((0, 0));
             Row {
                 industry_name: industry::parse(&e.industry_code)
                     .map(|i| i.name)
@@ -573,7 +578,7 @@ async fn brands(
             .await?
             .ok_or_else(|| AppError::NotFound("年度活动".into()))?;
         let as_of = as_of_for(&c, q.as_of.as_deref())?;
-        let e = evaluate_all(&st, &c, as_of)
+        let e = crate::targets::evaluate_all_with_records(&st, &c, as_of)
             .await?
             .into_iter()
             .find(|e| e.target.code == code)

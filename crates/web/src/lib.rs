@@ -25,7 +25,7 @@ mod projects;
 mod requests;
 mod settings;
 mod supervision;
-mod targets;
+pub mod targets;
 mod users;
 mod visits;
 

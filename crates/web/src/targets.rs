@@ -65,7 +65,7 @@ pub async fn drilldown_target(
     noun: &str,
 ) -> Result<Evaluated, AppError> {
     let c = campaign.ok_or_else(|| AppError::NotFound("年度活动".into()))?;
-    let e = evaluate_all(st, c, as_of)
+    let e = evaluate_all_with_records(st, c, as_of)
         .await?
         .into_iter()
         .find(|e| e.target.code == code)
@@ -101,20 +101,58 @@ pub async fn evaluate_with(
         .collect())
 }
 
-/// Evaluates every target of a campaign at `as_of`.
-pub async fn evaluate_all(
+/// Evaluates every target of a campaign at `as_of` with the records behind
+/// each figure (`members`, `reached`), on the reference engine: for
+/// drill-down lists. Slower than `evaluate_all` at province scale.
+pub async fn evaluate_all_with_records(
     st: &Shared,
     c: &Campaign,
     as_of: NaiveDate,
 ) -> Result<Vec<Evaluated>, AppError> {
     let facts = st.store.kpi_facts_cached().await?;
-    Ok(st
-        .store
-        .targets(c.id)
-        .await?
+    let targets = st.store.targets(c.id).await?;
+    let year = c.year;
+    tokio::task::spawn_blocking(move || {
+        targets
+            .into_iter()
+            .map(|t| {
+                let outcome = evaluate(&t.formula, t.value, year, as_of, &facts);
+                Evaluated {
+                    target: t,
+                    outcome,
+                    as_of,
+                }
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The aggregates the dashboard reads for a campaign and its targets.
+pub async fn aggregates(
+    st: &Shared,
+    c: &Campaign,
+    targets: &[Target],
+) -> Result<std::sync::Arc<domain::targets::fast::Aggregates>, AppError> {
+    let formulas: Vec<Formula> = targets.iter().map(|t| t.formula.clone()).collect();
+    Ok(st.store.kpi_aggregates(c.year, &formulas).await?)
+}
+
+/// Evaluates every target of a campaign at `as_of` from the aggregates
+/// (the figures only: `members` and `reached` stay empty; drill-downs use
+/// `evaluate_all_with_records`).
+pub async fn evaluate_all(
+    st: &Shared,
+    c: &Campaign,
+    as_of: NaiveDate,
+) -> Result<Vec<Evaluated>, AppError> {
+    let targets = st.store.targets(c.id).await?;
+    let agg = aggregates(st, c, &targets).await?;
+    Ok(targets
         .into_iter()
         .map(|t| {
-            let outcome = evaluate(&t.formula, t.value, c.year, as_of, &facts);
+            let outcome = agg.outcome(&t.formula, t.value, as_of);
             Evaluated {
                 target: t,
                 outcome,
@@ -360,34 +398,47 @@ pub async fn dashboard_api_uncached(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("编号为 {id} 的活动")))?;
     let as_of = as_of_for(&c, q.as_of.as_deref())?;
-    let evaluated = evaluate_all(&st, &c, as_of).await?;
-    let facts = st.store.kpi_facts_cached().await?;
-    let tp = time_progress(c.year, as_of);
-    Ok(Json(Dashboard {
+    let targets = st.store.targets(c.id).await?;
+    let agg = aggregates(&st, &c, &targets).await?;
+    // CPU work off the async threads.
+    let d = tokio::task::spawn_blocking(move || dashboard(&agg, targets, c.year, as_of))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Json(d))
+}
+
+/// The dashboard from the aggregates: every target with its breakdowns.
+pub fn dashboard(
+    agg: &domain::targets::fast::Aggregates,
+    targets: Vec<Target>,
+    year: i32,
+    as_of: NaiveDate,
+) -> Dashboard {
+    let tp = time_progress(year, as_of);
+    Dashboard {
         as_of: as_of.to_string(),
         time_progress: tp.ratio(),
-        targets: evaluated
-            .iter()
-            .map(|e| {
-                let mut t = DashboardTarget::from(e);
+        targets: targets
+            .into_iter()
+            .map(|t| {
+                let outcome = agg.outcome(&t.formula, t.value, as_of);
+                let e = Evaluated {
+                    target: t,
+                    outcome,
+                    as_of,
+                };
+                let mut t = DashboardTarget::from(&e);
                 let parts = |dim| {
-                    domain::targets::breakdown(
-                        &e.target.formula,
-                        e.target.value,
-                        c.year,
-                        as_of,
-                        &facts,
-                        dim,
-                    )
-                    .into_iter()
-                    .map(|p| PartJson {
-                        group: p.group,
-                        actual_value: p.actual.map(Actual::as_f64),
-                        numerator: p.numerator,
-                        denominator: p.denominator,
-                        lagging: p.lagging,
-                    })
-                    .collect()
+                    agg.breakdown(&e.target.formula, e.target.value, as_of, dim)
+                        .into_iter()
+                        .map(|p| PartJson {
+                            group: p.group,
+                            actual_value: p.actual.map(Actual::as_f64),
+                            numerator: p.numerator,
+                            denominator: p.denominator,
+                            lagging: p.lagging,
+                        })
+                        .collect()
                 };
                 t.breakdowns = Breakdowns {
                     township: parts(domain::targets::Dimension::Township),
@@ -396,7 +447,7 @@ pub async fn dashboard_api_uncached(
                 t
             })
             .collect(),
-    }))
+    }
 }
 
 #[cfg(test)]

@@ -154,7 +154,13 @@ pub fn breakdown(
                 .collect()
         }
     };
-    for p in &mut parts {
+    finish(&mut parts, target);
+    parts
+}
+
+/// Judges the parts against the target and ranks them best first.
+pub(super) fn finish(parts: &mut [Part], target: TargetValue) {
+    for p in parts.iter_mut() {
         // Rates and growth are judged against the target, exactly.
         if let (Some(Actual::Ratio { num, den }), ValueUnit::Ratio) = (p.actual, target.unit) {
             p.lagging = (num as i128) * 10_000 < target.value as i128 * den as i128;
@@ -166,7 +172,6 @@ pub fn breakdown(
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(a.group.cmp(&b.group))
     });
-    parts
 }
 
 /// The records a formula is computed from.

@@ -16,7 +16,11 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 mod breakdown;
+pub mod fast;
+#[cfg(test)]
+mod fast_tests;
 pub mod index;
+pub mod live;
 #[cfg(test)]
 mod tests;
 
@@ -105,6 +109,26 @@ impl Facts {
     /// The statistics per enterprise and year (built once).
     pub fn enterprise_years(&self) -> &[index::EnterpriseYear] {
         self.folded.get_or_init(|| index::fold(&self.stats))
+    }
+
+    /// Whether any monthly statistics exist (the rows, or their folding when
+    /// the rows themselves were dropped after folding).
+    pub fn has_stats(&self) -> bool {
+        !self.stats.is_empty() || !self.enterprise_years().is_empty()
+    }
+}
+
+const NO_STATS: &str = "尚无企业月度统计数据";
+
+/// Why a growth has no value (a zero base).
+fn growth_note(has_stats: bool, year: i32, month: u32) -> String {
+    if has_stats {
+        format!(
+            "上年同期（{}年1-{month}月）基数为零，增长率无从计算",
+            year - 1
+        )
+    } else {
+        NO_STATS.into()
     }
 }
 
@@ -251,8 +275,8 @@ pub fn evaluate(
                 .map(|r| r.enterprise_id)
                 .collect();
             o.actual = Some(Actual::Count(o.members.len() as i64));
-            if facts.stats.is_empty() {
-                o.note = Some("尚无企业月度统计数据".into());
+            if !facts.has_stats() {
+                o.note = Some(NO_STATS.into());
             }
         }
         Formula::Count {
@@ -374,11 +398,7 @@ fn growth(
     o.numerator = Some(cur);
     o.denominator = Some(base);
     if base == 0 {
-        o.note = Some(if facts.stats.is_empty() {
-            "尚无企业月度统计数据".into()
-        } else {
-            format!("上年同期（{}年1-{m}月）基数为零，增长率无从计算", year - 1)
-        });
+        o.note = Some(growth_note(facts.has_stats(), year, m));
     } else {
         o.actual = Some(Actual::Ratio {
             num: cur - base,
@@ -442,6 +462,27 @@ fn cohort_rate(
     let area_reached: i64 = rows.iter().filter(|r| r.2).map(|r| r.1).sum();
     o.members = rows.iter().map(|r| r.0).collect();
     o.reached = rows.iter().filter(|r| r.2).map(|r| r.0).collect();
+    cohort_figures(
+        o,
+        cohort,
+        declared_count,
+        declared_area,
+        (count, area),
+        (reached, area_reached),
+    );
+}
+
+/// A cohort rate's figures from (count, area) of the cohort and of those
+/// reached: the rate by the cohort's basis, the note when it is empty, the
+/// warning when the document declared another size.
+fn cohort_figures(
+    o: &mut Outcome,
+    cohort: Cohort,
+    declared_count: Option<i64>,
+    declared_area: Option<i64>,
+    (count, area): (i64, i64),
+    (reached, area_reached): (i64, i64),
+) {
     o.numerator = Some(reached);
     o.denominator = Some(count);
     if matches!(
