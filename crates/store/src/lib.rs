@@ -335,4 +335,83 @@ pub mod testing {
         let url = fresh_database_url().await;
         Store::connect(&url).await.unwrap_or_else(|e| panic!("{e}"))
     }
+
+    /// A store on a fresh database with the longwan-2006 campaign and the
+    /// given enterprises, both loaded as `Actor::system("测试")`.
+    pub async fn store_with_enterprises(
+        enterprises: &[domain::enterprises::input::Enterprise],
+    ) -> Store {
+        let store = fresh_store().await;
+        let sys = Actor::system("测试");
+        let template = domain::campaign::template::builtin("longwan-2006").unwrap();
+        store.load_template(&sys, &template).await.unwrap();
+        store.upsert_enterprises(&sys, enterprises).await.unwrap();
+        store
+    }
+
+    /// The credit code of test enterprise A (see [`enterprise_a`]).
+    pub const A: &str = "91350100M000100Y43";
+    /// The credit code of test enterprise B (see [`enterprise_b`]).
+    pub const B: &str = "91330000142916567N";
+
+    /// A date written `YYYY-MM-DD`.
+    pub fn d(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// An enterprise as imported: industry 3443, above-size in no year, no contact.
+    pub fn enterprise(
+        code: &str,
+        name: &str,
+        town: &str,
+    ) -> domain::enterprises::input::Enterprise {
+        domain::enterprises::input::Enterprise {
+            credit_code: domain::enterprises::CreditCode::parse(code).unwrap(),
+            name: name.into(),
+            former_names: vec![],
+            township_code: town.into(),
+            industry_code: "3443".into(),
+            address: String::new(),
+            contact_person: String::new(),
+            contact_phone: String::new(),
+            established_on: None,
+            above_scale_years: Some(vec![]),
+        }
+    }
+
+    /// Enterprise A: 温州甲阀门有限公司 in yongzhong.
+    pub fn enterprise_a() -> domain::enterprises::input::Enterprise {
+        enterprise(A, "温州甲阀门有限公司", "yongzhong")
+    }
+
+    /// Enterprise B: 温州乙泵业有限公司 in haibin.
+    pub fn enterprise_b() -> domain::enterprises::input::Enterprise {
+        enterprise(B, "温州乙泵业有限公司", "haibin")
+    }
+
+    /// A viewer with no user behind it, its actor named after the role.
+    pub fn viewer(
+        role: domain::users::Role,
+        unit: Option<&str>,
+        enterprise: Option<&str>,
+    ) -> requests::Viewer {
+        requests::Viewer {
+            role,
+            unit_code: unit.map(Into::into),
+            enterprise_code: enterprise.map(Into::into),
+            actor: Actor {
+                user_id: None,
+                name: format!("{role:?}"),
+            },
+        }
+    }
+
+    /// An action on a request with a note and nothing else.
+    pub fn act(action: &str, note: &str) -> requests::write::ActInput {
+        requests::write::ActInput {
+            action: action.into(),
+            note: note.into(),
+            ..requests::write::ActInput::default()
+        }
+    }
 }

@@ -6,20 +6,13 @@ use domain::enterprises::input::{Brand, Enterprise, Stat};
 use domain::enterprises::{BrandLevel, BrandStatus, CreditCode, Tier};
 use domain::projects::Period;
 use domain::targets::{Actual, evaluate};
-use store::{Actor, StoreError, testing::fresh_store};
+use store::testing::{A, B, enterprise, fresh_store};
+use store::{Actor, StoreError};
 
 fn ent(code: &str, name: &str, town: &str, years: &[i32]) -> Enterprise {
     Enterprise {
-        credit_code: CreditCode::parse(code).unwrap(),
-        name: name.into(),
-        former_names: vec![],
-        township_code: town.into(),
-        industry_code: "3443".into(),
-        address: String::new(),
-        contact_person: String::new(),
-        contact_phone: String::new(),
-        established_on: None,
         above_scale_years: Some(years.to_vec()),
+        ..enterprise(code, name, town)
     }
 }
 
@@ -36,9 +29,6 @@ fn stat(code: &str, y: i32, m: u32, output: i64, sales: i64) -> Stat {
         land_millimu: 0,
     }
 }
-
-const A: &str = "91350100M000100Y43";
-const B: &str = "91330000142916567N";
 
 #[tokio::test]
 async fn enterprises_stats_brands_and_their_targets() {

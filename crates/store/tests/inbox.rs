@@ -3,30 +3,13 @@
 //! and escalated request, the enterprise's reply and resolution to rate, the
 //! unit told of the extension decision, and "new" cleared by a look.
 
-use chrono::NaiveDate;
-use domain::campaign::template;
-use domain::enterprises::CreditCode;
-use domain::enterprises::input::Enterprise;
 use domain::users::parse_new_user;
 use store::requests::Viewer;
 use store::requests::inbox::{Inbox, InboxKind};
-use store::requests::write::{ActInput, NewRequest};
+use store::requests::write::NewRequest;
+use store::testing::{A, act, d, enterprise_a, store_with_enterprises};
 use store::users::User;
-use store::{Actor, Store, testing::fresh_store};
-
-const A: &str = "91350100M000100Y43";
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn act(action: &str, note: &str) -> ActInput {
-    ActInput {
-        action: action.into(),
-        note: note.into(),
-        ..ActInput::default()
-    }
-}
+use store::{Actor, Store};
 
 fn codes(inbox: &Inbox, kind: InboxKind) -> Vec<String> {
     inbox
@@ -49,31 +32,9 @@ async fn user(store: &Store, username: &str) -> User {
 
 #[tokio::test]
 async fn each_role_sees_what_waits_for_it() {
-    let store = fresh_store().await;
+    let store = store_with_enterprises(&[enterprise_a()]).await;
     let sys = Actor::system("测试");
-    store
-        .load_template(&sys, &template::builtin("longwan-2006").unwrap())
-        .await
-        .unwrap();
     store.ensure_admin(Some("test-password-1")).await.unwrap();
-    store
-        .upsert_enterprises(
-            &sys,
-            &[Enterprise {
-                credit_code: CreditCode::parse(A).unwrap(),
-                name: "温州甲阀门有限公司".into(),
-                former_names: vec![],
-                township_code: "yongzhong".into(),
-                industry_code: "3443".into(),
-                address: String::new(),
-                contact_person: String::new(),
-                contact_phone: String::new(),
-                established_on: None,
-                above_scale_years: Some(vec![]),
-            }],
-        )
-        .await
-        .unwrap();
     for (u, role, unit, ent) in [
         ("tudi", "unit", Some("land"), None),
         ("qiye", "enterprise", None, Some(A)),

@@ -3,45 +3,16 @@
 //! escalated requests and lagging projects, attendees, decisions, action items
 //! that follow the request flow into the unit's queue, marking held, the list.
 
-use chrono::NaiveDate;
-use domain::campaign::template;
-use domain::enterprises::CreditCode;
-use domain::enterprises::input::Enterprise;
 use domain::meetings::{MeetingInput, MeetingStatus};
 use domain::projects::{Dates, Milestone, Project, ProjectKind, ProjectStatus};
 use domain::requests::{Kind, Status};
 use domain::users::{Role, Scope};
 use store::audit::AuditFilter;
 use store::meetings::{AgendaSource, MeetingFilter};
-use store::requests::write::{ActInput, NewActionItem, NewRequest};
-use store::requests::{Filter, Viewer};
-use store::{Actor, StoreError, testing::fresh_store};
-
-const A: &str = "91350100M000100Y43";
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn viewer(role: Role, unit: Option<&str>, ent: Option<&str>) -> Viewer {
-    Viewer {
-        role,
-        unit_code: unit.map(Into::into),
-        enterprise_code: ent.map(Into::into),
-        actor: Actor {
-            user_id: None,
-            name: format!("{role:?}"),
-        },
-    }
-}
-
-fn act(action: &str, note: &str) -> ActInput {
-    ActInput {
-        action: action.into(),
-        note: note.into(),
-        ..ActInput::default()
-    }
-}
+use store::requests::Filter;
+use store::requests::write::{NewActionItem, NewRequest};
+use store::testing::{A, act, d, enterprise_a, store_with_enterprises, viewer};
+use store::{Actor, StoreError};
 
 fn project(code: &str, name: &str, status: ProjectStatus, planned_start: Option<&str>) -> Project {
     let mut dates = Dates::default();
@@ -88,30 +59,8 @@ fn input(title: &str, held_on: &str) -> MeetingInput {
 
 #[tokio::test]
 async fn a_meeting_from_agenda_to_action_items() {
-    let store = fresh_store().await;
+    let store = store_with_enterprises(&[enterprise_a()]).await;
     let sys = Actor::system("测试");
-    store
-        .load_template(&sys, &template::builtin("longwan-2006").unwrap())
-        .await
-        .unwrap();
-    store
-        .upsert_enterprises(
-            &sys,
-            &[Enterprise {
-                credit_code: CreditCode::parse(A).unwrap(),
-                name: "温州甲阀门有限公司".into(),
-                former_names: vec![],
-                township_code: "yongzhong".into(),
-                industry_code: "3443".into(),
-                address: String::new(),
-                contact_person: String::new(),
-                contact_phone: String::new(),
-                established_on: None,
-                above_scale_years: Some(vec![]),
-            }],
-        )
-        .await
-        .unwrap();
     store
         .upsert_projects(
             &sys,

@@ -2,76 +2,16 @@
 //! `TEST_DATABASE_URL` names: intake and routing, the checked flow, scoping,
 //! deadlines on the official calendar, the extension, ratings and visits.
 
-use chrono::NaiveDate;
-use domain::campaign::template;
-use domain::enterprises::CreditCode;
-use domain::enterprises::input::Enterprise;
 use domain::requests::Status;
 use domain::users::Role;
-use store::requests::write::{ActInput, NewRequest, NewVisit};
-use store::requests::{Filter, Viewer};
-use store::{Actor, StoreError, testing::fresh_store};
-
-const A: &str = "91350100M000100Y43";
-const B: &str = "91330000142916567N";
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn ent(code: &str, name: &str, town: &str) -> Enterprise {
-    Enterprise {
-        credit_code: CreditCode::parse(code).unwrap(),
-        name: name.into(),
-        former_names: vec![],
-        township_code: town.into(),
-        industry_code: "3443".into(),
-        address: String::new(),
-        contact_person: String::new(),
-        contact_phone: String::new(),
-        established_on: None,
-        above_scale_years: Some(vec![]),
-    }
-}
-
-fn viewer(role: Role, unit: Option<&str>, ent: Option<&str>) -> Viewer {
-    Viewer {
-        role,
-        unit_code: unit.map(Into::into),
-        enterprise_code: ent.map(Into::into),
-        actor: Actor {
-            user_id: None,
-            name: format!("{role:?}"),
-        },
-    }
-}
-
-fn act(action: &str, note: &str) -> ActInput {
-    ActInput {
-        action: action.into(),
-        note: note.into(),
-        ..ActInput::default()
-    }
-}
+use store::requests::Filter;
+use store::requests::write::{NewRequest, NewVisit};
+use store::testing::{A, B, act, d, enterprise_a, enterprise_b, store_with_enterprises, viewer};
+use store::{Actor, StoreError};
 
 #[tokio::test]
 async fn a_request_goes_round_the_loop() {
-    let store = fresh_store().await;
-    let sys = Actor::system("测试");
-    store
-        .load_template(&sys, &template::builtin("longwan-2006").unwrap())
-        .await
-        .unwrap();
-    store
-        .upsert_enterprises(
-            &sys,
-            &[
-                ent(A, "温州甲阀门有限公司", "yongzhong"),
-                ent(B, "温州乙泵业有限公司", "haibin"),
-            ],
-        )
-        .await
-        .unwrap();
+    let store = store_with_enterprises(&[enterprise_a(), enterprise_b()]).await;
     let office = viewer(Role::Admin, None, None);
     let ent_a = viewer(Role::Enterprise, None, Some(A));
     let ent_b = viewer(Role::Enterprise, None, Some(B));
@@ -347,16 +287,8 @@ async fn a_request_goes_round_the_loop() {
 
 #[tokio::test]
 async fn the_office_edits_the_calendar_and_open_deadlines_follow() {
-    let store = fresh_store().await;
+    let store = store_with_enterprises(&[enterprise_a()]).await;
     let sys = Actor::system("测试");
-    store
-        .load_template(&sys, &template::builtin("longwan-2006").unwrap())
-        .await
-        .unwrap();
-    store
-        .upsert_enterprises(&sys, &[ent(A, "温州甲阀门有限公司", "yongzhong")])
-        .await
-        .unwrap();
     let ent_a = viewer(Role::Enterprise, None, Some(A));
     // Mon 2026-12-28: 15 working days run into 2027, which has no calendar yet.
     let r = store

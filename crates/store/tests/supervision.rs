@@ -3,61 +3,17 @@
 //! event that changes no status, who may urge, pending extensions, and the
 //! supervision notices kept apart from bulletins in one number sequence.
 
-use chrono::NaiveDate;
-use domain::campaign::template;
-use domain::enterprises::CreditCode;
-use domain::enterprises::input::Enterprise;
 use domain::requests::Status;
 use domain::users::Role;
 use store::bulletins::{KIND_BULLETIN, KIND_SUPERVISION, NewBulletin};
-use store::requests::Viewer;
 use store::requests::write::{ActInput, NewRequest};
-use store::{Actor, StoreError, testing::fresh_store};
-
-const A: &str = "91350100M000100Y43";
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn viewer(role: Role, unit: Option<&str>, ent: Option<&str>) -> Viewer {
-    Viewer {
-        role,
-        unit_code: unit.map(Into::into),
-        enterprise_code: ent.map(Into::into),
-        actor: Actor {
-            user_id: None,
-            name: format!("{role:?}"),
-        },
-    }
-}
+use store::testing::{A, d, enterprise_a, store_with_enterprises, viewer};
+use store::{Actor, StoreError};
 
 #[tokio::test]
 async fn overdue_steps_are_counted_in_working_days_and_urged() {
-    let store = fresh_store().await;
+    let store = store_with_enterprises(&[enterprise_a()]).await;
     let sys = Actor::system("测试");
-    store
-        .load_template(&sys, &template::builtin("longwan-2006").unwrap())
-        .await
-        .unwrap();
-    store
-        .upsert_enterprises(
-            &sys,
-            &[Enterprise {
-                credit_code: CreditCode::parse(A).unwrap(),
-                name: "温州甲阀门有限公司".into(),
-                former_names: vec![],
-                township_code: "yongzhong".into(),
-                industry_code: "3443".into(),
-                address: String::new(),
-                contact_person: String::new(),
-                contact_phone: String::new(),
-                established_on: None,
-                above_scale_years: Some(vec![]),
-            }],
-        )
-        .await
-        .unwrap();
     let office = viewer(Role::Admin, None, None);
     let leader = viewer(Role::Leader, None, None);
     let land = viewer(Role::Unit, Some("land"), None);

@@ -5,10 +5,8 @@
 mod common;
 
 use common::driver::Driver;
-use common::{PASSWORD, spawn_app};
-use domain::users::parse_new_user;
+use common::{PASSWORD, enterprise_user, spawn_app};
 use serde_json::json;
-use store::Actor;
 
 const A: &str = "91350100M000100Y43";
 
@@ -24,14 +22,7 @@ async fn submit_assign_reply_and_rate() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    app.store
-        .create_user(
-            &Actor::system("test"),
-            &parse_new_user("oulong", "瓯龙阀门", "enterprise", None, Some(A)).unwrap(),
-            PASSWORD,
-        )
-        .await
-        .unwrap();
+    enterprise_user(&app, "oulong", "瓯龙阀门", A).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("情况说明.txt");
     std::fs::write(&file, "厂区周边夜间治安较差").unwrap();

@@ -4,10 +4,8 @@
 
 mod common;
 
-use common::{PASSWORD, post, spawn_app};
-use domain::users::parse_new_user;
+use common::{enterprise_user, post, spawn_app};
 use serde_json::{Value, json};
-use store::Actor;
 
 const A: &str = "91350100M000100Y43";
 const B: &str = "91330000142916567N";
@@ -206,11 +204,7 @@ async fn an_enterprise_user_sees_only_its_own_enterprise() {
     )
     .await;
     assert_eq!(s, 200);
-    let nu = parse_new_user("jia.qiye", "甲企业", "enterprise", None, Some(A)).unwrap();
-    app.store
-        .create_user(&Actor::system("test"), &nu, PASSWORD)
-        .await
-        .unwrap();
+    enterprise_user(&app, "jia.qiye", "甲企业", A).await;
     let token = app.token("jia.qiye").await;
     let list: Value = c
         .get(app.url("/api/v1/enterprises"))

@@ -5,77 +5,16 @@
 
 mod common;
 
-use chrono::NaiveDate;
-use common::{TestApp, spawn_app};
-use domain::enterprises::CreditCode;
-use domain::enterprises::input::Enterprise;
-use domain::users::parse_new_user;
-use store::Actor;
-use store::requests::Viewer;
+use common::{TestApp, enterprise_user, enterprises_a_b, spawn_app, text, today, viewer_of};
 use store::requests::write::{ActInput, NewRequest};
-
-const A: &str = "91350100M000100Y43";
-const B: &str = "91330000142916567N";
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-/// Today in Beijing, as the server counts it.
-fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
-
-fn ent(code: &str, name: &str, town: &str) -> Enterprise {
-    Enterprise {
-        credit_code: CreditCode::parse(code).unwrap(),
-        name: name.into(),
-        former_names: vec![],
-        township_code: town.into(),
-        industry_code: "3443".into(),
-        address: String::new(),
-        contact_person: String::new(),
-        contact_phone: String::new(),
-        established_on: None,
-        above_scale_years: Some(vec![]),
-    }
-}
+use store::testing::{A, B, d};
 
 /// Two enterprises, each with its own account (qiye_a, qiye_b).
 async fn enterprises(app: &TestApp) {
-    let sys = Actor::system("test");
-    app.store
-        .upsert_enterprises(
-            &sys,
-            &[
-                ent(A, "温州甲阀门有限公司", "yongzhong"),
-                ent(B, "温州乙泵业有限公司", "haibin"),
-            ],
-        )
-        .await
-        .unwrap();
+    enterprises_a_b(app).await;
     for (u, code) in [("qiye_a", A), ("qiye_b", B)] {
-        app.store
-            .create_user(
-                &sys,
-                &parse_new_user(u, "企业联系人", "enterprise", None, Some(code)).unwrap(),
-                common::PASSWORD,
-            )
-            .await
-            .unwrap();
+        enterprise_user(app, u, "企业联系人", code).await;
     }
-}
-
-async fn viewer(app: &TestApp, username: &str) -> Viewer {
-    let u = app
-        .store
-        .users()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|u| u.username == username)
-        .unwrap();
-    Viewer::of(&u)
 }
 
 fn request(category: &str, title: &str) -> NewRequest {
@@ -85,11 +24,6 @@ fn request(category: &str, title: &str) -> NewRequest {
         description: "需要协调解决的困难。".into(),
         ..NewRequest::default()
     }
-}
-
-async fn text(c: &reqwest::Client, url: String) -> (u16, String) {
-    let r = c.get(url).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
 }
 
 /// The part of the page inside `<section id="kind">`.
@@ -105,8 +39,8 @@ fn section<'a>(html: &'a str, kind: &str) -> &'a str {
 async fn each_user_sees_what_waits_for_them() {
     let app = spawn_app().await;
     enterprises(&app).await;
-    let ent_a = viewer(&app, "qiye_a").await;
-    let economy = viewer(&app, "jingmao").await;
+    let ent_a = viewer_of(&app, "qiye_a").await;
+    let economy = viewer_of(&app, "jingmao").await;
 
     // Submitted 2026-01-05 and never accepted: overdue for the land bureau.
     let old = app

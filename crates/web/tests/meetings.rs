@@ -5,42 +5,14 @@
 
 mod common;
 
-use common::{post, spawn_app};
-use domain::enterprises::CreditCode;
-use domain::enterprises::input::Enterprise;
+use common::{document_xml, post, spawn_app, today};
 use domain::requests::{Kind, Status};
 use domain::users::Role;
 use serde_json::json;
-use std::io::Read;
 use store::Actor;
+use store::requests::Filter;
 use store::requests::write::{ActInput, NewRequest};
-use store::requests::{Filter, Viewer};
-
-const A: &str = "91350100M000100Y43";
-
-fn viewer(role: Role, unit: Option<&str>) -> Viewer {
-    Viewer {
-        role,
-        unit_code: unit.map(Into::into),
-        enterprise_code: None,
-        actor: Actor::system("测试"),
-    }
-}
-
-/// Today's Beijing date, as the server counts it.
-fn today() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
-
-fn document_xml(docx: &[u8]) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a .docx is a zip");
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("word/document.xml")
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml
-}
+use store::testing::{A, enterprise_a, viewer};
 
 #[tokio::test]
 async fn a_joint_meeting_from_agenda_to_minutes() {
@@ -48,25 +20,11 @@ async fn a_joint_meeting_from_agenda_to_minutes() {
     let store = &app.store;
     // An enterprise's request the land bureau escalates to the joint meeting.
     store
-        .upsert_enterprises(
-            &Actor::system("测试"),
-            &[Enterprise {
-                credit_code: CreditCode::parse(A).unwrap(),
-                name: "温州甲阀门有限公司".into(),
-                former_names: vec![],
-                township_code: "yongzhong".into(),
-                industry_code: "3443".into(),
-                address: String::new(),
-                contact_person: String::new(),
-                contact_phone: String::new(),
-                established_on: None,
-                above_scale_years: Some(vec![]),
-            }],
-        )
+        .upsert_enterprises(&Actor::system("测试"), &[enterprise_a()])
         .await
         .unwrap();
-    let office = viewer(Role::Admin, None);
-    let land = viewer(Role::Unit, Some("land"));
+    let office = viewer(Role::Admin, None, None);
+    let land = viewer(Role::Unit, Some("land"), None);
     let req = store
         .submit_request(
             &office,

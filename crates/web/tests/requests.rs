@@ -4,13 +4,9 @@
 
 mod common;
 
-use common::{post, spawn_app};
-use domain::users::parse_new_user;
+use common::{enterprise_user, get_json, post, spawn_app};
 use serde_json::{Value, json};
-use store::Actor;
-
-const A: &str = "91350100M000100Y43";
-const B: &str = "91330000142916567N";
+use store::testing::{A, B};
 
 async fn setup() -> (common::TestApp, String) {
     let app = spawn_app().await;
@@ -27,27 +23,9 @@ async fn setup() -> (common::TestApp, String) {
     .await;
     assert_eq!(s, 200);
     for (u, code) in [("jia.qiye", A), ("yi.qiye", B)] {
-        app.store
-            .create_user(
-                &Actor::system("test"),
-                &parse_new_user(u, "企业联系人", "enterprise", None, Some(code)).unwrap(),
-                common::PASSWORD,
-            )
-            .await
-            .unwrap();
+        enterprise_user(&app, u, "企业联系人", code).await;
     }
     (app, admin)
-}
-
-async fn get(app: &common::TestApp, token: &str, path: &str) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status().as_u16();
-    (s, r.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test]
@@ -115,20 +93,30 @@ async fn a_request_through_the_api_with_every_refusal() {
 
     // Scoping: each sees only what is theirs.
     let count = |v: &Value| v.as_array().unwrap().len();
-    assert_eq!(count(&get(&app, &jia, "/api/v1/requests").await.1), 1);
-    assert_eq!(count(&get(&app, &yi, "/api/v1/requests").await.1), 1);
-    assert_eq!(count(&get(&app, &tudi, "/api/v1/requests").await.1), 1);
-    assert_eq!(count(&get(&app, &jingmao, "/api/v1/requests").await.1), 0);
-    assert_eq!(count(&get(&app, &leader, "/api/v1/requests").await.1), 2);
+    assert_eq!(count(&get_json(&app, &jia, "/api/v1/requests").await.1), 1);
+    assert_eq!(count(&get_json(&app, &yi, "/api/v1/requests").await.1), 1);
+    assert_eq!(count(&get_json(&app, &tudi, "/api/v1/requests").await.1), 1);
     assert_eq!(
-        get(&app, &yi, &format!("/api/v1/requests/{id}")).await.0,
+        count(&get_json(&app, &jingmao, "/api/v1/requests").await.1),
+        0
+    );
+    assert_eq!(
+        count(&get_json(&app, &leader, "/api/v1/requests").await.1),
+        2
+    );
+    assert_eq!(
+        get_json(&app, &yi, &format!("/api/v1/requests/{id}"))
+            .await
+            .0,
         404
     );
     assert_eq!(
-        get(&app, &jia, &format!("/api/v1/requests/{id_b}")).await.0,
+        get_json(&app, &jia, &format!("/api/v1/requests/{id_b}"))
+            .await
+            .0,
         404
     );
-    let (s, d) = get(&app, &jia, &format!("/api/v1/requests/{id}")).await;
+    let (s, d) = get_json(&app, &jia, &format!("/api/v1/requests/{id}")).await;
     assert_eq!(s, 200);
     let att = d["attachments"][0][0].as_i64().unwrap();
     let dl = c
@@ -222,7 +210,7 @@ async fn a_request_through_the_api_with_every_refusal() {
             .0,
         409
     );
-    let (_, d) = get(&app, &jia, &format!("/api/v1/requests/{id}")).await;
+    let (_, d) = get_json(&app, &jia, &format!("/api/v1/requests/{id}")).await;
     let actions: Vec<&str> = d["events"]
         .as_array()
         .unwrap()
@@ -266,7 +254,7 @@ async fn a_request_through_the_api_with_every_refusal() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let before = get(&app, &admin, &format!("/api/v1/requests/{id_b}"))
+    let before = get_json(&app, &admin, &format!("/api/v1/requests/{id_b}"))
         .await
         .1["request"]["resolve_due"]
         .clone();
@@ -291,7 +279,7 @@ async fn a_request_through_the_api_with_every_refusal() {
             .status(),
         204
     );
-    let after = get(&app, &admin, &format!("/api/v1/requests/{id_b}"))
+    let after = get_json(&app, &admin, &format!("/api/v1/requests/{id_b}"))
         .await
         .1["request"]["resolve_due"]
         .clone();

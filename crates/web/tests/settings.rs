@@ -4,59 +4,20 @@
 
 mod common;
 
-use chrono::NaiveDate;
-use common::{TestApp, post, spawn_app};
-use domain::enterprises::CreditCode;
-use domain::enterprises::input::Enterprise;
-use domain::users::parse_new_user;
+use common::{TestApp, enterprise_user, post, spawn_app, text, viewer_of};
 use serde_json::json;
 use store::Actor;
 use store::requests::Viewer;
 use store::requests::write::NewRequest;
-
-const A: &str = "91350100M000100Y43";
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
+use store::testing::{A, d, enterprise_a};
 
 async fn setup(app: &TestApp) -> Viewer {
-    let sys = Actor::system("test");
     app.store
-        .upsert_enterprises(
-            &sys,
-            &[Enterprise {
-                credit_code: CreditCode::parse(A).unwrap(),
-                name: "温州甲阀门有限公司".into(),
-                former_names: vec![],
-                township_code: "yongzhong".into(),
-                industry_code: "3443".into(),
-                address: String::new(),
-                contact_person: String::new(),
-                contact_phone: String::new(),
-                established_on: None,
-                above_scale_years: Some(vec![]),
-            }],
-        )
+        .upsert_enterprises(&Actor::system("test"), &[enterprise_a()])
         .await
         .unwrap();
-    app.store
-        .create_user(
-            &sys,
-            &parse_new_user("qiye_a", "企业联系人", "enterprise", None, Some(A)).unwrap(),
-            common::PASSWORD,
-        )
-        .await
-        .unwrap();
-    let u = app
-        .store
-        .users()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|u| u.username == "qiye_a")
-        .unwrap();
-    Viewer::of(&u)
+    enterprise_user(app, "qiye_a", "企业联系人", A).await;
+    viewer_of(app, "qiye_a").await
 }
 
 fn request(category: &str) -> NewRequest {
@@ -66,11 +27,6 @@ fn request(category: &str) -> NewRequest {
         description: "需要协调解决的困难。".into(),
         ..NewRequest::default()
     }
-}
-
-async fn get(c: &reqwest::Client, url: String) -> (u16, String) {
-    let r = c.get(url).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
 }
 
 async fn form(c: &reqwest::Client, url: String, fields: &[(&str, &str)]) -> (u16, String) {
@@ -88,11 +44,11 @@ async fn the_calendar_is_edited_checked_and_recounts_deadlines() {
     let ent = setup(&app).await;
     let (admin, csrf) = app.login("admin").await;
 
-    let (s, page) = get(&admin, app.url("/settings/calendar")).await;
+    let (s, page) = text(&admin, app.url("/settings/calendar")).await;
     assert_eq!(s, 200);
     assert!(page.contains("国务院办公厅关于2026年部分节假日安排的通知"));
     assert!(page.contains("href=\"/settings/calendar/2025\""));
-    let (s, page) = get(&admin, app.url("/settings/calendar/2026")).await;
+    let (s, page) = text(&admin, app.url("/settings/calendar/2026")).await;
     assert_eq!(s, 200);
     assert!(
         page.contains("class=\"holiday\" title=\"放假\">15</td>"),
@@ -212,20 +168,20 @@ async fn the_calendar_is_edited_checked_and_recounts_deadlines() {
         Some(d("2027-01-19")),
         "New Year's Day off"
     );
-    let (_, page) = get(&admin, app.url("/settings/calendar")).await;
+    let (_, page) = text(&admin, app.url("/settings/calendar")).await;
     assert!(page.contains("测试用安排"));
     assert!(page.contains("（admin） 修改于"), "{page}");
-    let (_, page) = get(&admin, app.url("/settings/calendar/2027")).await;
+    let (_, page) = text(&admin, app.url("/settings/calendar/2027")).await;
     assert!(page.contains("class=\"holiday\" title=\"放假\">1</td>"));
 
     // Roles: staff read, enterprises are refused.
     let (tudi, _) = app.login("tudi").await;
-    let (s, page) = get(&tudi, app.url("/settings/calendar/2026")).await;
+    let (s, page) = text(&tudi, app.url("/settings/calendar/2026")).await;
     assert_eq!(s, 200);
     assert!(!page.contains("name=\"toml\""), "read-only for units");
     let (qiye, _) = app.login("qiye_a").await;
-    assert_eq!(get(&qiye, app.url("/settings/calendar")).await.0, 403);
-    assert_eq!(get(&qiye, app.url("/settings/routes")).await.0, 403);
+    assert_eq!(text(&qiye, app.url("/settings/calendar")).await.0, 403);
+    assert_eq!(text(&qiye, app.url("/settings/routes")).await.0, 403);
 }
 
 #[tokio::test]
@@ -414,7 +370,7 @@ async fn category_limits_and_routes_are_set_by_the_office() {
         .await
         .unwrap();
     assert_eq!(del.status(), 204);
-    let (_, page) = get(&admin, app.url("/settings/routes")).await;
+    let (_, page) = text(&admin, app.url("/settings/routes")).await;
     assert!(page.contains("经贸"), "{page}");
     let general = app
         .store
@@ -440,7 +396,7 @@ async fn category_limits_and_routes_are_set_by_the_office() {
     assert_eq!(r.unit_code, None, "back to the office");
     // Leaders read the rules; enterprises do not.
     let (leader, _) = app.login("leader").await;
-    let (s, page) = get(&leader, app.url("/settings/routes")).await;
+    let (s, page) = text(&leader, app.url("/settings/routes")).await;
     assert_eq!(s, 200);
     assert!(!page.contains("id=\"set-route\""));
     let q = app.token("qiye_a").await;
@@ -458,7 +414,7 @@ async fn visits_are_recorded_by_staff_and_listed() {
     let app = spawn_app().await;
     setup(&app).await;
     let (jm, csrf) = app.login("jingmao").await;
-    let (s, page) = get(&jm, app.url("/visits")).await;
+    let (s, page) = text(&jm, app.url("/visits")).await;
     assert_eq!(s, 200);
     assert!(page.contains("还没有走访记录"));
 
@@ -492,7 +448,7 @@ async fn visits_are_recorded_by_staff_and_listed() {
     let to = r.headers()["location"].to_str().unwrap().to_string();
     let id = app.store.visits(Some(A)).await.unwrap()[0].id;
     assert_eq!(to, format!("/visits?saved={id}"));
-    let (_, page) = get(&jm, app.url(&to)).await;
+    let (_, page) = text(&jm, app.url(&to)).await;
     assert!(page.contains("根据走访登记诉求"));
     assert!(
         page.contains(&format!("/requests/new?enterprise={A}&visit_id={id}")),
@@ -509,14 +465,14 @@ async fn visits_are_recorded_by_staff_and_listed() {
     )
     .await;
     assert_eq!(s, 201, "{v}");
-    let (_, page) = get(&jm, app.url("/visits?from=2026-04-01&to=2026-04-30")).await;
+    let (_, page) = text(&jm, app.url("/visits?from=2026-04-01&to=2026-04-30")).await;
     assert!(
         page.contains("用电增容已报装") && !page.contains("二期厂房"),
         "{page}"
     );
-    let (_, page) = get(&jm, app.url("/visits?enterprise=乙泵业")).await;
+    let (_, page) = text(&jm, app.url("/visits?enterprise=乙泵业")).await;
     assert!(page.contains("没有符合筛选条件的走访记录"));
-    let (s, _) = get(&jm, app.url("/visits?from=2026-13-01")).await;
+    let (s, _) = text(&jm, app.url("/visits?from=2026-13-01")).await;
     assert_eq!(s, 422);
     let x = jm
         .get(app.url("/visits/export.xlsx?enterprise=甲阀门"))
@@ -542,12 +498,12 @@ async fn visits_are_recorded_by_staff_and_listed() {
         .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 2);
     // The enterprise's profile lists its visits.
-    let (_, page) = get(&jm, app.url(&format!("/enterprises/{A}"))).await;
+    let (_, page) = text(&jm, app.url(&format!("/enterprises/{A}"))).await;
     assert!(page.contains("二期厂房用地指标尚未落实"), "{page}");
 
     // Enterprises neither read nor record visits; leaders read only.
     let (qiye, qcsrf) = app.login("qiye_a").await;
-    assert_eq!(get(&qiye, app.url("/visits")).await.0, 403);
+    assert_eq!(text(&qiye, app.url("/visits")).await.0, 403);
     let (s, _) = form(
         &qiye,
         app.url("/visits"),
@@ -571,10 +527,10 @@ async fn visits_are_recorded_by_staff_and_listed() {
     .await;
     assert_eq!(s, 403);
     let (leader, _) = app.login("leader").await;
-    let (s, page) = get(&leader, app.url("/visits")).await;
+    let (s, page) = text(&leader, app.url("/visits")).await;
     assert_eq!(s, 200);
     assert!(!page.contains("href=\"/visits/new\""));
-    assert_eq!(get(&leader, app.url("/visits/new")).await.0, 403);
+    assert_eq!(text(&leader, app.url("/visits/new")).await.0, 403);
 
     // Documented.
     let doc: serde_json::Value = reqwest::get(app.url("/api/openapi.json"))

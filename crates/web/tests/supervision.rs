@@ -4,63 +4,13 @@
 
 mod common;
 
-use chrono::{Datelike, NaiveDate};
-use common::{TestApp, spawn_app};
-use domain::enterprises::CreditCode;
-use domain::enterprises::input::Enterprise;
+use chrono::Datelike;
+use common::{TestApp, document_xml, enterprises_a_b, spawn_app, text, today};
 use domain::users::Role;
 use serde_json::Value;
-use std::io::Read;
-use store::Actor;
 use store::requests::Viewer;
 use store::requests::write::{ActInput, NewRequest};
-
-const A: &str = "91350100M000100Y43";
-const B: &str = "91330000142916567N";
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn ent(code: &str, name: &str, town: &str) -> Enterprise {
-    Enterprise {
-        credit_code: CreditCode::parse(code).unwrap(),
-        name: name.into(),
-        former_names: vec![],
-        township_code: town.into(),
-        industry_code: "3443".into(),
-        address: String::new(),
-        contact_person: String::new(),
-        contact_phone: String::new(),
-        established_on: None,
-        above_scale_years: Some(vec![]),
-    }
-}
-
-fn viewer(role: Role, unit: Option<&str>, ent: Option<&str>) -> Viewer {
-    Viewer {
-        role,
-        unit_code: unit.map(Into::into),
-        enterprise_code: ent.map(Into::into),
-        actor: Actor {
-            user_id: None,
-            name: format!("{role:?}"),
-        },
-    }
-}
-
-async fn enterprises(app: &TestApp) {
-    app.store
-        .upsert_enterprises(
-            &Actor::system("测试"),
-            &[
-                ent(A, "温州甲阀门有限公司", "yongzhong"),
-                ent(B, "温州乙泵业有限公司", "haibin"),
-            ],
-        )
-        .await
-        .unwrap();
-}
+use store::testing::{A, B, d, viewer};
 
 /// Submits a request for enterprise `e` in `category` on `on` (routed by the default rules).
 async fn submit(app: &TestApp, e: &str, category: &str, title: &str, on: &str) -> i64 {
@@ -98,11 +48,6 @@ async fn act(app: &TestApp, v: &Viewer, id: i64, action: &str, rating: Option<&s
         .unwrap();
 }
 
-async fn text(c: &reqwest::Client, url: String) -> (u16, String) {
-    let r = c.get(url).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
 async fn code_of(app: &TestApp, id: i64) -> String {
     app.store
         .request(&Viewer::office("测试"), id)
@@ -112,20 +57,10 @@ async fn code_of(app: &TestApp, id: i64) -> String {
         .code
 }
 
-fn document_xml(bytes: &[u8]) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .expect("a Word document")
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml
-}
-
 #[tokio::test]
 async fn overdue_requests_are_listed_by_unit_urged_and_noticed() {
     let app = spawn_app().await;
-    enterprises(&app).await;
+    enterprises_a_b(&app).await;
     // Mon 2026-01-05, never accepted: every step overdue (land bureau).
     let r1 = submit(&app, A, "land", "二期用地指标", "2026-01-05").await;
     // Accepted on time, never answered: reply and resolution overdue (land bureau).
@@ -135,7 +70,7 @@ async fn overdue_requests_are_listed_by_unit_urged_and_noticed() {
     // Never accepted (economy bureau).
     let r3 = submit(&app, A, "financing", "流动资金贷款", "2026-01-07").await;
     // Submitted today: nothing is late yet.
-    let today = web_today();
+    let today = today();
     let r4 = submit(&app, B, "tax", "出口退税", &today.to_string()).await;
     let (c1, c2, c3, c4) = (
         code_of(&app, r1).await,
@@ -416,15 +351,10 @@ async fn overdue_requests_are_listed_by_unit_urged_and_noticed() {
     assert!(html.contains("截至日期不能晚于今天"));
 }
 
-/// Today in Beijing, as the server counts it.
-fn web_today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
-
 #[tokio::test]
 async fn statistics_match_a_hand_computed_set() {
     let app = spawn_app().await;
-    enterprises(&app).await;
+    enterprises_a_b(&app).await;
     let economy = viewer(Role::Unit, Some("economy"), None);
     let land = viewer(Role::Unit, Some("land"), None);
     let ent_a = viewer(Role::Enterprise, None, Some(A));

@@ -166,3 +166,78 @@ pub async fn post(
         .unwrap();
     (r.status().as_u16(), r.json().await.unwrap())
 }
+
+/// GETs `url` with the client's cookies; gives the status and the body.
+pub async fn text(c: &reqwest::Client, url: String) -> (u16, String) {
+    let r = c.get(url).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// GETs an API path with a bearer token; gives the status and the JSON
+/// answer (null when the body is not JSON).
+pub async fn get_json(app: &TestApp, token: &str, path: &str) -> (u16, serde_json::Value) {
+    let r = reqwest::Client::new()
+        .get(app.url(path))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// Today in Beijing, as the server counts it.
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// The text of a .docx: its `word/document.xml`.
+pub fn document_xml(docx: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a .docx is a zip");
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+/// Enterprises A and B of `store::testing` in the registry.
+pub async fn enterprises_a_b(app: &TestApp) {
+    app.store
+        .upsert_enterprises(
+            &Actor::system("test"),
+            &[
+                store::testing::enterprise_a(),
+                store::testing::enterprise_b(),
+            ],
+        )
+        .await
+        .unwrap();
+}
+
+/// An enterprise user of the enterprise `code`, with the test password.
+pub async fn enterprise_user(app: &TestApp, username: &str, name: &str, code: &str) {
+    app.store
+        .create_user(
+            &Actor::system("test"),
+            &parse_new_user(username, name, "enterprise", None, Some(code)).unwrap(),
+            PASSWORD,
+        )
+        .await
+        .unwrap();
+}
+
+/// The viewer of an existing user.
+pub async fn viewer_of(app: &TestApp, username: &str) -> store::requests::Viewer {
+    let u = app
+        .store
+        .users()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == username)
+        .unwrap();
+    store::requests::Viewer::of(&u)
+}
