@@ -367,10 +367,30 @@ async fn list(State(st): State<Shared>, page: Page) -> Result<ListPage, AppError
     })
 }
 
+/// Where a kind of the office's documents lives: bulletins (通报) and
+/// supervision notices (督查通报) share one page for a draft or an issued one.
+pub struct DocumentSite {
+    /// The list's path; drafts and issued documents live below it.
+    pub base: &'static str,
+    /// The navigation entry.
+    pub nav: &'static str,
+    /// The trail above the document: (path, label).
+    pub crumbs: &'static [(&'static str, &'static str)],
+}
+
+/// The bulletins' place.
+pub const BULLETINS: DocumentSite = DocumentSite {
+    base: "/bulletins",
+    nav: "bulletins",
+    crumbs: &[("/bulletins", "通报")],
+};
+
+/// A draft (with its issue form) or an issued document, as a page.
 #[derive(Template, WebTemplate)]
 #[template(path = "bulletins/document.html")]
-struct DocumentPage {
+pub struct DocumentPage {
     chrome: Chrome,
+    site: &'static DocumentSite,
     doc: OfficialDoc,
     draft: Option<DraftLinks>,
     issued: Option<Bulletin>,
@@ -383,6 +403,56 @@ struct DraftLinks {
     closing: String,
     query: String,
     can_issue: bool,
+}
+
+impl DocumentPage {
+    /// A draft composed at `as_of`, to be issued on `issued_on`.
+    pub fn draft(
+        page: &Page,
+        site: &'static DocumentSite,
+        doc: OfficialDoc,
+        as_of: NaiveDate,
+        issued_on: NaiveDate,
+        intro: String,
+        closing: String,
+    ) -> DocumentPage {
+        let query = format!(
+            "as_of={as_of}&issued_on={issued_on}&intro={}&closing={}",
+            crate::org::urlencode(&intro),
+            crate::org::urlencode(&closing)
+        );
+        DocumentPage {
+            chrome: page.chrome(site.nav),
+            site,
+            doc,
+            draft: Some(DraftLinks {
+                as_of: as_of.to_string(),
+                issued_on: issued_on.to_string(),
+                intro,
+                closing,
+                query,
+                can_issue: page.is_admin(),
+            }),
+            issued: None,
+        }
+    }
+
+    /// An issued document as it was stored.
+    pub fn issued(
+        page: &Page,
+        site: &'static DocumentSite,
+        b: Bulletin,
+    ) -> Result<DocumentPage, AppError> {
+        let doc: OfficialDoc =
+            serde_json::from_str(&b.content_json).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(DocumentPage {
+            chrome: page.chrome(site.nav),
+            site,
+            doc,
+            draft: None,
+            issued: Some(b),
+        })
+    }
 }
 
 async fn preview(
@@ -401,24 +471,9 @@ async fn preview(
         c.bulletin_prefix,
         issued_on.year()
     );
-    let query = format!(
-        "as_of={as_of}&issued_on={issued_on}&intro={}&closing={}",
-        crate::org::urlencode(&q.intro),
-        crate::org::urlencode(&q.closing)
-    );
-    Ok(DocumentPage {
-        draft: Some(DraftLinks {
-            as_of: as_of.to_string(),
-            issued_on: issued_on.to_string(),
-            intro: q.intro,
-            closing: q.closing,
-            query,
-            can_issue: page.is_admin(),
-        }),
-        chrome: page.chrome("bulletins"),
-        doc,
-        issued: None,
-    })
+    Ok(DocumentPage::draft(
+        &page, &BULLETINS, doc, as_of, issued_on, q.intro, q.closing,
+    ))
 }
 
 async fn draft_docx(
@@ -515,14 +570,7 @@ async fn show(
         .await?
         .filter(|b| b.kind == store::bulletins::KIND_BULLETIN)
         .ok_or_else(|| AppError::NotFound(format!("编号为 {id} 的通报")))?;
-    let doc: OfficialDoc =
-        serde_json::from_str(&b.content_json).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(DocumentPage {
-        chrome: page.chrome("bulletins"),
-        doc,
-        draft: None,
-        issued: Some(b),
-    })
+    DocumentPage::issued(&page, &BULLETINS, b)
 }
 
 async fn issued_docx(

@@ -317,6 +317,12 @@ async fn overdue_requests_are_listed_by_unit_urged_and_noticed() {
     );
     let (_, fresh) = text(&admin, app.url("/supervision/notices/preview")).await;
     assert!(fresh.contains("共有2件") && !fresh.contains(&c3));
+    // The draft page (shared with bulletins) links and posts to the notices.
+    assert!(
+        fresh.contains("action=\"/supervision/notices\"")
+            && fresh.contains("href=\"/supervision/notices/draft.docx?")
+    );
+    assert!(!fresh.contains("href=\"/bulletins/draft.docx"));
 
     // Each list shows its own kind only.
     let (_, bulletins) = text(&admin, app.url("/bulletins")).await;

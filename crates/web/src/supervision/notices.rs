@@ -7,7 +7,9 @@
 use super::{UnitGroup, by_unit, opt_date};
 use crate::Shared;
 use crate::auth::Page;
-use crate::bulletins::{Block, OfficialDoc, chinese_date, current, docx_download};
+use crate::bulletins::{
+    Block, DocumentPage, DocumentSite, OfficialDoc, chinese_date, current, docx_download,
+};
 use crate::error::AppError;
 use crate::layout::Chrome;
 use askama::Template;
@@ -233,23 +235,15 @@ async fn list(State(st): State<Shared>, page: Page) -> Result<ListPage, AppError
     })
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "supervision/notice.html")]
-struct DocumentPage {
-    chrome: Chrome,
-    doc: OfficialDoc,
-    draft: Option<DraftLinks>,
-    issued: Option<Bulletin>,
-}
-
-struct DraftLinks {
-    as_of: String,
-    issued_on: String,
-    intro: String,
-    closing: String,
-    query: String,
-    can_issue: bool,
-}
+/// The notices' place.
+const NOTICES: DocumentSite = DocumentSite {
+    base: "/supervision/notices",
+    nav: "supervision",
+    crumbs: &[
+        ("/supervision", "督查催办"),
+        ("/supervision/notices", "督查通报"),
+    ],
+};
 
 async fn preview(
     State(st): State<Shared>,
@@ -265,24 +259,9 @@ async fn preview(
         c.bulletin_prefix,
         issued_on.year()
     );
-    let query = format!(
-        "as_of={as_of}&issued_on={issued_on}&intro={}&closing={}",
-        crate::org::urlencode(&q.intro),
-        crate::org::urlencode(&q.closing)
-    );
-    Ok(DocumentPage {
-        draft: Some(DraftLinks {
-            as_of: as_of.to_string(),
-            issued_on: issued_on.to_string(),
-            intro: q.intro,
-            closing: q.closing,
-            query,
-            can_issue: page.is_admin(),
-        }),
-        chrome: page.chrome("supervision"),
-        doc,
-        issued: None,
-    })
+    Ok(DocumentPage::draft(
+        &page, &NOTICES, doc, as_of, issued_on, q.intro, q.closing,
+    ))
 }
 
 async fn draft_docx(
@@ -358,14 +337,7 @@ async fn show(
 ) -> Result<DocumentPage, AppError> {
     page.require_reader_of_all()?;
     let b = issued(&st, id).await?;
-    let doc: OfficialDoc =
-        serde_json::from_str(&b.content_json).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(DocumentPage {
-        chrome: page.chrome("supervision"),
-        doc,
-        draft: None,
-        issued: Some(b),
-    })
+    DocumentPage::issued(&page, &NOTICES, b)
 }
 
 async fn issued_docx(
