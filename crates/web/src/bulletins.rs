@@ -315,13 +315,13 @@ pub async fn issue_document(
 }
 
 #[derive(Deserialize)]
-struct DraftQuery {
-    as_of: Option<String>,
-    issued_on: Option<String>,
+pub(crate) struct DraftQuery {
+    pub as_of: Option<String>,
+    pub issued_on: Option<String>,
     #[serde(default)]
-    intro: String,
+    pub intro: String,
     #[serde(default)]
-    closing: String,
+    pub closing: String,
 }
 
 pub(crate) async fn current(st: &Shared) -> Result<Campaign, AppError> {
@@ -519,29 +519,13 @@ pub(crate) fn docx_download(bytes: Vec<u8>, file_name: &str, chinese_name: &str)
         .into_response()
 }
 
-#[derive(Deserialize)]
-struct IssueForm {
-    as_of: String,
-    issued_on: String,
-    #[serde(default)]
-    intro: String,
-    #[serde(default)]
-    closing: String,
-}
-
 async fn issue(
     State(st): State<Shared>,
     page: Page,
-    Form(f): Form<IssueForm>,
+    Form(q): Form<DraftQuery>,
 ) -> Result<Response, AppError> {
     page.require_admin()?;
     let c = current(&st).await?;
-    let q = DraftQuery {
-        as_of: Some(f.as_of),
-        issued_on: Some(f.issued_on),
-        intro: f.intro,
-        closing: f.closing,
-    };
     let (as_of, issued_on) = dates(&c, &q)?;
     let b = issue_bulletin(
         &st.store,

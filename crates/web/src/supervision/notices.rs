@@ -8,7 +8,8 @@ use super::{UnitGroup, by_unit, opt_date};
 use crate::Shared;
 use crate::auth::Page;
 use crate::bulletins::{
-    Block, DocumentPage, DocumentSite, OfficialDoc, chinese_date, current, docx_download,
+    Block, DocumentPage, DocumentSite, DraftQuery, OfficialDoc, chinese_date, current,
+    docx_download,
 };
 use crate::error::AppError;
 use crate::layout::Chrome;
@@ -19,7 +20,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use chrono::{Datelike, NaiveDate};
-use serde::Deserialize;
 use store::Store;
 use store::bulletins::{Bulletin, KIND_SUPERVISION};
 use store::campaigns::Campaign;
@@ -185,16 +185,6 @@ pub async fn compose(
     })
 }
 
-#[derive(Deserialize, Default)]
-struct DraftQuery {
-    as_of: Option<String>,
-    issued_on: Option<String>,
-    #[serde(default)]
-    intro: String,
-    #[serde(default)]
-    closing: String,
-}
-
 /// The as-of date (default today, not later than today) and the date the
 /// notice bears (default the as-of date).
 fn dates(q: &DraftQuery) -> Result<(NaiveDate, NaiveDate), AppError> {
@@ -281,31 +271,13 @@ async fn draft_docx(
     ))
 }
 
-#[derive(Deserialize)]
-struct IssueForm {
-    #[serde(default)]
-    as_of: String,
-    #[serde(default)]
-    issued_on: String,
-    #[serde(default)]
-    intro: String,
-    #[serde(default)]
-    closing: String,
-}
-
 async fn issue(
     State(st): State<Shared>,
     page: Page,
-    Form(f): Form<IssueForm>,
+    Form(q): Form<DraftQuery>,
 ) -> Result<Response, AppError> {
     page.require_admin()?;
     let c = current(&st).await?;
-    let q = DraftQuery {
-        as_of: Some(f.as_of),
-        issued_on: Some(f.issued_on),
-        intro: f.intro,
-        closing: f.closing,
-    };
     let (as_of, issued_on) = dates(&q)?;
     let doc = compose(&st.store, &c, as_of, issued_on, &q.intro, &q.closing).await?;
     let b = crate::bulletins::issue_document(
