@@ -44,11 +44,15 @@ fn weekend(d: NaiveDate) -> bool {
 impl Calendar {
     /// The years shipped with the product.
     pub fn builtin() -> Calendar {
-        let mut c = Calendar::default();
-        for (_, text) in BUILTIN {
-            c.add_year_toml(text).expect("built-in calendars are valid");
-        }
-        c
+        // Parsed once: every deadline recount and green-channel page starts here.
+        static PARSED: std::sync::LazyLock<Calendar> = std::sync::LazyLock::new(|| {
+            let mut c = Calendar::default();
+            for (_, text) in BUILTIN {
+                c.add_year_toml(text).expect("built-in calendars are valid");
+            }
+            c
+        });
+        PARSED.clone()
     }
 
     /// Adds (or replaces) a year from its TOML text, checking that every date

@@ -47,6 +47,25 @@ impl Viewer {
             actor: crate::Actor::system(what),
         }
     }
+    /// How this viewer stands to a request, for the status flow: the one
+    /// rule both the store's checks and the pages' buttons use.
+    pub fn actor_for(&self, r: &RequestRecord) -> domain::requests::Actor {
+        use domain::requests::Actor;
+        match self.role {
+            Role::Admin => Actor::Office,
+            Role::Unit if self.unit_code.is_some() && self.unit_code == r.unit_code => {
+                Actor::ResponsibleUnit
+            }
+            Role::Unit => Actor::OtherUnit,
+            Role::Enterprise
+                if self.enterprise_code.is_some() && self.enterprise_code == r.enterprise_code =>
+            {
+                Actor::OwnEnterprise
+            }
+            _ => Actor::Other,
+        }
+    }
+
     /// Staff who may file a request for an enterprise or record a visit.
     pub fn is_staff(&self) -> bool {
         matches!(self.role, Role::Admin | Role::Unit)
@@ -70,8 +89,13 @@ pub struct RequestRecord {
     pub title: String,
     pub description: String,
     pub status: Status,
+    /// The unit it is with now (its id, for writes).
+    #[serde(skip)]
+    pub unit_id: Option<i64>,
     pub unit_code: Option<String>,
     pub unit_name: Option<String>,
+    #[serde(skip)]
+    pub working_group_id: Option<i64>,
     pub working_group_code: Option<String>,
     pub working_group_name: Option<String>,
     pub visit_id: Option<i64>,
@@ -332,7 +356,7 @@ macro_rules! request_select {
         "SELECT r.id, r.code, r.kind, e.credit_code, e.name AS enterprise_name, et.code AS township_code, \
          p.code AS project_code, p.name AS project_name, c.code AS category_code, c.name AS category_name, \
          c.accept_days, c.reply_days, c.resolve_days, r.title, r.description, r.status, \
-         u.code AS unit_code, u.name AS unit_name, g.code AS group_code, g.name AS group_name, \
+         r.unit_id, u.code AS unit_code, u.name AS unit_name, r.working_group_id, g.code AS group_code, g.name AS group_name, \
          r.visit_id, r.meeting_id, r.filed_by_staff, r.submitted_on, r.first_assigned_on, r.assigned_on, \
          r.accepted_on, r.replied_on, r.resolved_on, r.closed_on, r.reopened_on, r.fixed_resolve_due, \
          r.accept_due, r.reply_due, r.resolve_due, r.provisional, r.extension_days, r.rating, r.reopen_count, \
@@ -369,8 +393,10 @@ pub(crate) fn record_from_row(r: &sqlx::any::AnyRow) -> Result<RequestRecord> {
         title: r.try_get("title")?,
         description: r.try_get("description")?,
         status: Status::parse(&status).unwrap_or(Status::Submitted),
+        unit_id: r.try_get("unit_id")?,
         unit_code: r.try_get("unit_code")?,
         unit_name: r.try_get("unit_name")?,
+        working_group_id: r.try_get("working_group_id")?,
         working_group_code: r.try_get("group_code")?,
         working_group_name: r.try_get("group_name")?,
         visit_id: r.try_get("visit_id")?,

@@ -7,7 +7,7 @@ use crate::audit;
 use crate::{Result, Store, StoreError, now_text};
 use chrono::{Datelike, NaiveDate};
 use domain::calendar::Calendar;
-use domain::requests::flow::{self, Action, Actor};
+use domain::requests::flow::{self, Action};
 use domain::requests::routing::{self, Rule};
 use domain::requests::{Kind, Satisfaction, Status, attachment};
 use domain::users::{FieldError, Role};
@@ -497,19 +497,7 @@ impl Store {
             "withdraw" => Action::Withdraw,
             other => return Err(invalid("action", format!("未知的操作“{other}”"))),
         };
-        let actor = match v.role {
-            Role::Admin => Actor::Office,
-            Role::Unit if v.unit_code.is_some() && v.unit_code == r.unit_code => {
-                Actor::ResponsibleUnit
-            }
-            Role::Unit => Actor::OtherUnit,
-            Role::Enterprise
-                if v.enterprise_code.is_some() && v.enterprise_code == r.enterprise_code =>
-            {
-                Actor::OwnEnterprise
-            }
-            _ => Actor::Other,
-        };
+        let actor = v.actor_for(&r);
         let to = flow::next(r.status, &action, actor, r.kind).map_err(|e| {
             if e.by_actor {
                 StoreError::Forbidden(e.message)
@@ -529,19 +517,7 @@ impl Store {
         if note.chars().count() > 5000 {
             return Err(invalid("note", "内容不能超过 5000 个字"));
         }
-        let mut unit_id: Option<i64> = match &r.unit_code {
-            Some(c) => self.unit(c).await?.map(|u| u.id),
-            None => None,
-        };
-        let mut group_id: Option<i64> = match &r.working_group_code {
-            Some(g) => {
-                sqlx::query_scalar("SELECT id FROM working_groups WHERE code = $1")
-                    .bind(g)
-                    .fetch_optional(self.pool())
-                    .await?
-            }
-            None => None,
-        };
+        let (mut unit_id, mut group_id) = (r.unit_id, r.working_group_id);
         if matches!(action, Action::Assign | Action::Transfer) {
             let code = input
                 .unit
@@ -697,10 +673,7 @@ impl Store {
         if exists.is_some() {
             return Err(StoreError::Conflict("每件诉求只能申请一次延期".into()));
         }
-        let unit_id = self
-            .unit(r.unit_code.as_deref().unwrap_or(""))
-            .await?
-            .map(|u| u.id);
+        let unit_id = r.unit_id;
         let mut tx = self.pool().begin().await?;
         sqlx::query("INSERT INTO request_extensions (request_id, unit_id, days, reason, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(id)
@@ -764,19 +737,7 @@ impl Store {
             return Err(invalid("note", "不予延期时请说明理由"));
         }
         let cal = self.calendar().await?;
-        let unit_id = match &r.unit_code {
-            Some(c) => self.unit(c).await?.map(|u| u.id),
-            None => None,
-        };
-        let group_id: Option<i64> = match &r.working_group_code {
-            Some(g) => {
-                sqlx::query_scalar("SELECT id FROM working_groups WHERE code = $1")
-                    .bind(g)
-                    .fetch_optional(self.pool())
-                    .await?
-            }
-            None => None,
-        };
+        let (unit_id, group_id) = (r.unit_id, r.working_group_id);
         let mut tx = self.pool().begin().await?;
         sqlx::query("UPDATE request_extensions SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE request_id = $5")
             .bind(if approve { "approved" } else { "refused" })
@@ -881,10 +842,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         if let Some(r) = &follow {
-            let unit_id = match &r.unit_code {
-                Some(c) => id_of(&mut tx, "SELECT id FROM org_units WHERE code = $1", c).await?,
-                None => None,
-            };
+            let unit_id = r.unit_id;
             event(
                 &mut tx,
                 r.id,
@@ -956,8 +914,10 @@ fn blank(id: i64, code: &str, limits: domain::requests::Limits, today: NaiveDate
         title: String::new(),
         description: String::new(),
         status: Status::Submitted,
+        unit_id: None,
         unit_code: None,
         unit_name: None,
+        working_group_id: None,
         working_group_code: None,
         working_group_name: None,
         visit_id: None,

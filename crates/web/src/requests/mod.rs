@@ -10,34 +10,18 @@ pub(crate) use api::*;
 
 use crate::Shared;
 use axum::Router;
-use domain::requests::flow::{self, Action, Actor};
+use domain::requests::flow::{self, Action};
 use domain::requests::{Satisfaction, Status};
-use domain::users::Role;
 use store::requests::{RequestRecord, Viewer};
 
 pub fn router() -> Router<Shared> {
     pages::router()
 }
 
-/// How the viewer stands to a request, for the status flow.
-pub fn actor_of(v: &Viewer, r: &RequestRecord) -> Actor {
-    match v.role {
-        Role::Admin => Actor::Office,
-        Role::Unit if v.unit_code.is_some() && v.unit_code == r.unit_code => Actor::ResponsibleUnit,
-        Role::Unit => Actor::OtherUnit,
-        Role::Enterprise
-            if v.enterprise_code.is_some() && v.enterprise_code == r.enterprise_code =>
-        {
-            Actor::OwnEnterprise
-        }
-        _ => Actor::Other,
-    }
-}
-
 /// The actions this viewer may take on this request now (the same check the
 /// store makes), so a page never offers what would be refused.
 pub fn allowed_actions(v: &Viewer, r: &RequestRecord) -> Vec<&'static str> {
-    let actor = actor_of(v, r);
+    let actor = v.actor_for(r);
     [
         Action::Assign,
         Action::Accept,
