@@ -60,7 +60,16 @@ impl Calendar {
     /// and make-up days fall on weekends.
     pub fn add_year_toml(&mut self, text: &str) -> Result<i32, String> {
         let f: YearFile =
-            toml::from_str(text).map_err(|e| format!("日历格式错误：{}", e.message()))?;
+            toml::from_str(text).map_err(|e: toml::de::Error| {
+                let line = e
+                    .span()
+                    .map(|sp| text[..sp.start.min(text.len())].matches('\n').count() + 1);
+                format!(
+                    "日历格式错误{}：应为 year、source、holidays、workdays 四项，日期写作 \"YYYY-MM-DD\"（解析器提示：{}）",
+                    line.map(|l| format!("（第 {l} 行）")).unwrap_or_default(),
+                    e.message()
+                )
+            })?;
         for d in f.holidays.iter().chain(&f.workdays) {
             if d.year() != f.year {
                 return Err(format!("{d} 不在 {} 年内", f.year));
@@ -321,6 +330,12 @@ mod tests {
     #[test]
     fn bad_calendar_files_are_refused() {
         let mut c = Calendar::default();
+        let e = c
+            .add_year_toml(
+                "year = 2027\nsource = \"x\"\nholidays = [\"2027-13-01\"]\nworkdays = []",
+            )
+            .unwrap_err();
+        assert!(e.contains("第 3 行") && e.contains("YYYY-MM-DD"), "{e}");
         assert!(
             c.add_year_toml(
                 "year = 2007\nsource = \"x\"\nholidays = [\"2006-01-01\"]\nworkdays = []"
