@@ -280,7 +280,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.touched();
+        self.changed(vec![]).await;
         Ok(Target {
             name,
             description: edit.description.trim().to_string(),
@@ -346,7 +346,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.touched();
+        self.changed(vec![]).await;
         Ok(())
     }
 

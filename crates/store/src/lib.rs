@@ -97,7 +97,8 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     /// Bumped by every write the targets read, so cached facts are never stale
-    /// (within this process: run one server per database).
+    /// (within this process; writes of other processes are followed through
+    /// the `data_version` row, see `targets::KpiCache`).
     generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// The facts the targets read, kept in memory and updated by each write.
     kpi: std::sync::Arc<targets::KpiCache>,
@@ -192,6 +193,17 @@ impl Store {
         &self.pool
     }
 
+    /// Begins a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead
+    /// of one failing when it upgrades a read; PostgreSQL's row locks and the
+    /// checked `UPDATE … WHERE` of each write do the same there.
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Which version of the facts the targets read: changes with every write
     /// they depend on, so results computed from them can be cached by it.
     pub fn generation(&self) -> u64 {
@@ -241,6 +253,29 @@ pub fn now_text() -> String {
 /// A time as stored.
 pub fn timestamp_text(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Runs a write again when it lost a race for a key: a concurrent transaction
+/// took the same next number (a unique violation) or PostgreSQL chose it as a
+/// deadlock or serialization victim. After a few tries the error stands.
+pub(crate) async fn retrying<T, F, Fut>(mut write: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    let mut tries = 0;
+    loop {
+        match write().await {
+            Err(StoreError::Db(sqlx::Error::Database(d)))
+                if tries < 8
+                    && (d.is_unique_violation()
+                        || matches!(d.code().as_deref(), Some("40001" | "40P01"))) =>
+            {
+                tries += 1;
+            }
+            r => return r,
+        }
+    }
 }
 
 /// Turns a unique-constraint violation into a conflict with a message.

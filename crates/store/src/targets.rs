@@ -13,6 +13,7 @@ use domain::targets::{
 };
 use sqlx::Row;
 use std::sync::Arc;
+use std::sync::atomic::Ordering::SeqCst;
 
 /// The facts kept in memory and the aggregates built from them.
 #[derive(Default)]
@@ -20,7 +21,18 @@ pub(crate) struct KpiCache {
     /// Serialises loading the facts and applying writes to them.
     gate: tokio::sync::Mutex<()>,
     state: std::sync::Mutex<KpiState>,
+    /// The `data_version` the facts in memory reflect; -1 before any load.
+    /// Every write the targets read increases the row by one; a row that
+    /// moved by more than this process's own writes means another process
+    /// (the CLI import, a second server) wrote, and the facts are reloaded.
+    seen_version: std::sync::atomic::AtomicI64,
+    /// When the row was last read (milliseconds since the Unix epoch).
+    checked_at_ms: std::sync::atomic::AtomicI64,
 }
+
+/// How often a reader looks at the `data_version` row: writes of another
+/// process show within this time.
+const FOLLOW_EVERY_MS: i64 = 300;
 
 impl std::fmt::Debug for KpiCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -78,6 +90,7 @@ impl Store {
     /// (`changed`): reading the dashboard does not rescan the tables, and a
     /// write costs a re-read of only what it touched.
     pub async fn kpi_facts_cached(&self) -> Result<Arc<Facts>> {
+        self.follow_other_writers().await?;
         if let Some(f) = self.kpi.state.lock().expect("kpi state").facts.clone() {
             return Ok(f);
         }
@@ -90,6 +103,9 @@ impl Store {
         if let Some(f) = self.kpi.state.lock().expect("kpi state").facts.clone() {
             return Ok(f);
         }
+        // Read before the facts: a write made during the load moves the row
+        // past it and the next read loads again.
+        let version = self.data_version().await?;
         let mut f = self.kpi_facts().await?;
         let f = tokio::task::spawn_blocking(move || {
             f.fold_and_drop_rows();
@@ -100,7 +116,69 @@ impl Store {
         let mut st = self.kpi.state.lock().expect("kpi state");
         st.facts = Some(f.clone());
         st.aggregates.clear();
+        self.kpi.seen_version.store(version, SeqCst);
         Ok(f)
+    }
+
+    async fn data_version(&self) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT version FROM data_version WHERE id = 1")
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
+    /// Drops what is kept in memory when another process wrote since it was
+    /// loaded. Reads the `data_version` row at most every `FOLLOW_EVERY_MS`.
+    pub async fn follow_other_writers(&self) -> Result<()> {
+        let now = chrono::Utc::now().timestamp_millis();
+        let last = self.kpi.checked_at_ms.load(SeqCst);
+        if now - last < FOLLOW_EVERY_MS
+            || self
+                .kpi
+                .checked_at_ms
+                .compare_exchange(last, now, SeqCst, SeqCst)
+                .is_err()
+        {
+            return Ok(());
+        }
+        let version = self.data_version().await?;
+        if version == self.kpi.seen_version.load(SeqCst) {
+            return Ok(());
+        }
+        let _gate = self.kpi.gate.lock().await;
+        if version != self.kpi.seen_version.load(SeqCst) {
+            let mut st = self.kpi.state.lock().expect("kpi state");
+            if st.facts.take().is_some() {
+                tracing::info!("其他进程写入了数据（版本 {version}），重新载入指标数据");
+            }
+            st.aggregates.clear();
+            drop(st);
+            self.touched();
+        }
+        Ok(())
+    }
+
+    /// Counts this process's own write in the `data_version` row (the caller
+    /// holds the gate). When the row moved by more than one, another process
+    /// wrote too: what is kept is dropped and loaded again on the next read.
+    async fn count_own_write(&self) {
+        let bumped: Result<i64> = sqlx::query_scalar(
+            "UPDATE data_version SET version = version + 1 WHERE id = 1 RETURNING version",
+        )
+        .fetch_one(self.pool())
+        .await
+        .map_err(Into::into);
+        let seen = self.kpi.seen_version.load(SeqCst);
+        match bumped {
+            Ok(v) if v == seen + 1 => self.kpi.seen_version.store(v, SeqCst),
+            _ => {
+                let mut st = self.kpi.state.lock().expect("kpi state");
+                st.facts = None;
+                st.aggregates.clear();
+                self.kpi.seen_version.store(-1, SeqCst);
+            }
+        }
     }
 
     fn aggregates_kept(&self, year: i32, formulas: &[Formula]) -> Option<Arc<Aggregates>> {
@@ -119,6 +197,7 @@ impl Store {
     /// request builds them while the others wait for it (after a write, 32
     /// clients must not each build the same aggregates).
     pub async fn kpi_aggregates(&self, year: i32, formulas: &[Formula]) -> Result<Arc<Aggregates>> {
+        self.follow_other_writers().await?;
         if let Some(a) = self.aggregates_kept(year, formulas) {
             return Ok(a);
         }
@@ -144,13 +223,11 @@ impl Store {
     /// records it touched), then marks the facts as changed. On any error the
     /// kept facts are dropped and the next read loads them again.
     pub(crate) async fn changed(&self, changes: Vec<Change>) {
-        if changes.is_empty() {
-            // Nothing the targets read changed (e.g. a file sent again).
-            self.touched();
-            return;
-        }
         let _gate = self.kpi.gate.lock().await;
-        if self.kpi.state.lock().expect("kpi state").facts.is_none() {
+        if changes.is_empty() || self.kpi.state.lock().expect("kpi state").facts.is_none() {
+            // Nothing the facts hold changed (e.g. a target's value, a file
+            // sent again), or nothing is kept yet.
+            self.count_own_write().await;
             self.touched();
             return;
         }
@@ -190,6 +267,7 @@ impl Store {
             }
             _ => {}
         }
+        self.count_own_write().await;
         self.touched();
     }
 

@@ -135,6 +135,9 @@ fn token_hash(token: &str) -> String {
         .collect()
 }
 
+/// Failures in a row after which an account is locked (`lockout_seconds`).
+const LOCK_AFTER: i64 = 5;
+
 impl Store {
     /// Every user, by username.
     pub async fn users(&self) -> Result<Vec<User>> {
@@ -197,7 +200,7 @@ impl Store {
                 .await
                 .expect("hashing task")
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO users (username, display_name, role, unit_id, enterprise_code, password_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -241,7 +244,7 @@ impl Store {
         if actor.user_id == Some(id) && !active {
             return Err(StoreError::Conflict("不能停用自己的账号".into()));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
             .bind(active as i64)
             .bind(id)
@@ -281,7 +284,7 @@ impl Store {
                 .await
                 .expect("hashing task")
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2")
             .bind(hash)
             .bind(id)
@@ -312,42 +315,65 @@ impl Store {
         username: &str,
         password: &str,
     ) -> Result<Result<User, LoginError>> {
-        let row = sqlx::query("SELECT id, password_hash, active, failed_logins, locked_until FROM users WHERE username = $1")
-            .bind(username.trim())
-            .fetch_optional(self.pool())
-            .await?;
+        // The attempt is counted before the password is checked, in one
+        // statement that also sets the lock when this attempt reaches the
+        // limit: parallel guesses are counted one by one, exactly as
+        // sequential ones, and none is checked once the account is locked.
+        let now_t = Utc::now();
+        let now = timestamp_text(now_t);
+        let lock_at = |failures: i64| timestamp_text(now_t + Duration::seconds(lockout_seconds(failures)));
+        let row = sqlx::query(
+            "UPDATE users SET failed_logins = failed_logins + 1, locked_until = CASE \
+             WHEN failed_logins + 1 < $3 THEN locked_until \
+             WHEN failed_logins + 1 = $3 THEN $4 WHEN failed_logins + 1 = $3 + 1 THEN $5 \
+             WHEN failed_logins + 1 = $3 + 2 THEN $6 WHEN failed_logins + 1 = $3 + 3 THEN $7 \
+             WHEN failed_logins + 1 = $3 + 4 THEN $8 WHEN failed_logins + 1 = $3 + 5 THEN $9 ELSE $10 END \
+             WHERE username = $1 AND (locked_until IS NULL OR locked_until <= $2) \
+             RETURNING id, password_hash, active, failed_logins",
+        )
+        .bind(username.trim())
+        .bind(&now)
+        .bind(LOCK_AFTER)
+        .bind(lock_at(LOCK_AFTER))
+        .bind(lock_at(LOCK_AFTER + 1))
+        .bind(lock_at(LOCK_AFTER + 2))
+        .bind(lock_at(LOCK_AFTER + 3))
+        .bind(lock_at(LOCK_AFTER + 4))
+        .bind(lock_at(LOCK_AFTER + 5))
+        .bind(lock_at(LOCK_AFTER + 6))
+        .fetch_optional(self.pool())
+        .await?;
         let Some(row) = row else {
-            // Spend the same effort as a real check so timing does not tell
-            // which usernames exist.
+            // Unknown, or locked: spend the same effort as a real check so
+            // timing does not tell which usernames exist.
             let p = password.to_string();
             let _ = tokio::task::spawn_blocking(move || verify_password(&p, DUMMY_HASH)).await;
-            return Ok(Err(LoginError::BadCredentials));
+            let locked: Option<String> = sqlx::query_scalar(
+                "SELECT locked_until FROM users WHERE username = $1 AND locked_until > $2",
+            )
+            .bind(username.trim())
+            .bind(&now)
+            .fetch_optional(self.pool())
+            .await?;
+            return Ok(Err(match locked {
+                Some(until) => LoginError::Locked { until },
+                None => LoginError::BadCredentials,
+            }));
         };
         let id: i64 = row.try_get("id")?;
-        let now = now_text();
-        if let Some(until) = row.try_get::<Option<String>, _>("locked_until")?
-            && until > now
-        {
-            return Ok(Err(LoginError::Locked { until }));
-        }
         let hash: String = row.try_get("password_hash")?;
         let p = password.to_string();
         let ok = tokio::task::spawn_blocking(move || verify_password(&p, &hash))
             .await
             .unwrap_or(false);
         if !ok {
-            let failures = row.try_get::<i64, _>("failed_logins")? + 1;
-            let lock = lockout_seconds(failures);
-            let until = (lock > 0).then(|| timestamp_text(Utc::now() + Duration::seconds(lock)));
-            sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-                .bind(failures)
-                .bind(until.clone())
-                .bind(id)
-                .execute(self.pool())
-                .await?;
-            return Ok(Err(match until {
-                Some(until) => LoginError::Locked { until },
-                None => LoginError::BadCredentials,
+            let failures = row.try_get::<i64, _>("failed_logins")?;
+            return Ok(Err(if failures >= LOCK_AFTER {
+                LoginError::Locked {
+                    until: lock_at(failures),
+                }
+            } else {
+                LoginError::BadCredentials
             }));
         }
         if row.try_get::<i64, _>("active")? == 0 {
@@ -359,6 +385,17 @@ impl Store {
             .execute(self.pool())
             .await?;
         Ok(self.user(id).await?.ok_or(LoginError::BadCredentials))
+    }
+
+    /// How many failed logins in a row an account has (reset by a success),
+    /// counted only while it is not locked.
+    pub async fn failed_logins(&self, username: &str) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT failed_logins FROM users WHERE username = $1")
+                .bind(username)
+                .fetch_optional(self.pool())
+                .await?,
+        )
     }
 
     /// Starts a session and returns its secret token.

@@ -326,19 +326,14 @@ struct LoginForm {
     next: Option<String>,
 }
 
+/// One message for an unknown account, a wrong password and a locked account,
+/// so that a guesser learns nothing about which accounts exist or are locked.
+const LOGIN_REFUSED: &str =
+    "用户名或密码错误。连续输错 5 次后账号将暂时锁定，锁定期间无法登录，请稍后再试或联系活动办公室";
+
 fn login_error_text(e: &LoginError) -> String {
     match e {
-        LoginError::BadCredentials => "用户名或密码错误".into(),
-        LoginError::Locked { until } => {
-            let local = chrono::DateTime::parse_from_rfc3339(until)
-                .map(|t| {
-                    t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-                        .format("%H:%M:%S")
-                        .to_string()
-                })
-                .unwrap_or_else(|_| until.clone());
-            format!("连续登录失败次数过多，账号已暂时锁定，请于 {local}（北京时间）后再试")
-        }
+        LoginError::BadCredentials | LoginError::Locked { .. } => LOGIN_REFUSED.into(),
         LoginError::Inactive => "该账号已停用，请联系活动办公室".into(),
     }
 }

@@ -489,7 +489,8 @@ pub async fn dashboard_api(
         .ok_or_else(|| AppError::NotFound(format!("编号为 {id} 的活动")))?;
     let as_of = as_of_for(&c, q.as_of.as_deref())?;
     // Computed once per version of the facts: a repeated read costs nothing
-    // until the next write.
+    // until the next write (of this process or, within a moment, another).
+    st.store.follow_other_writers().await?;
     let generation = st.store.generation();
     let key = format!("dashboard/{id}/{as_of}");
     if let Some(body) = st.store.derived(&key) {

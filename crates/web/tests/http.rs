@@ -359,38 +359,83 @@ async fn repeated_failed_logins_lock_the_account() {
             .await
             .unwrap(),
     );
-    let mut last = String::new();
-    for _ in 0..5 {
-        last = c
-            .post(app.url("/login"))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("username", "tudi"),
-                ("password", "wrong-password"),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+    let post = |user: &'static str, password: &'static str| {
+        let (c, csrf) = (c.clone(), csrf.clone());
+        let url = app.url("/login");
+        async move {
+            let r = c
+                .post(url)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("username", user),
+                    ("password", password),
+                ])
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let message = |page: &str| {
+        let start = page.find("用户名或密码错误").expect("the refusal message");
+        page[start..].split('<').next().unwrap().to_string()
+    };
+    let (status, first) = post("tudi", "wrong-password").await;
+    assert_eq!(status, 401);
+    let wrong = message(&first);
+    for _ in 0..4 {
+        post("tudi", "wrong-password").await;
     }
-    assert!(last.contains("账号已暂时锁定"), "{last}");
-    let r = c
-        .post(app.url("/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("username", "tudi"),
-            ("password", PASSWORD),
-        ])
+    let (_, locked_right) = post("tudi", PASSWORD).await;
+    let (_, locked_wrong) = post("tudi", "wrong-password").await;
+    let (_, unknown) = post("nobody-here", "wrong-password").await;
+    // A locked account, a wrong password and an unknown account read alike.
+    assert_eq!(message(&locked_right), wrong, "the right password does not open a locked account");
+    assert_eq!(message(&locked_wrong), wrong);
+    assert_eq!(message(&unknown), wrong);
+    assert_eq!(
+        api_login(&app, "tudi", PASSWORD).await,
+        401,
+        "the API is locked too"
+    );
+}
+
+async fn api_login(app: &common::TestApp, username: &str, password: &str) -> u16 {
+    client()
+        .post(app.url("/api/v1/login"))
+        .json(&serde_json::json!({"username": username, "password": password}))
         .send()
         .await
-        .unwrap();
-    assert_eq!(
-        r.status(),
-        401,
-        "the right password does not open a locked account"
-    );
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// Forty guesses sent at once are counted as forty sequential ones: only the
+/// first five passwords are checked, then the account is locked.
+#[tokio::test]
+async fn parallel_guesses_lock_as_sequential_ones() {
+    let app = spawn_app().await;
+    let mut guesses = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let url = app.url("/api/v1/login");
+        guesses.spawn(async move {
+            client()
+                .post(url)
+                .json(&serde_json::json!({"username": "tudi", "password": "wrong-password"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    }
+    while let Some(status) = guesses.join_next().await {
+        assert_eq!(status.unwrap(), 401);
+    }
+    let checked = app.store.failed_logins("tudi").await.unwrap();
+    assert_eq!(checked, Some(5), "guesses past the lock are neither checked nor counted");
+    assert_eq!(api_login(&app, "tudi", PASSWORD).await, 401);
 }
 
 #[tokio::test]

@@ -397,7 +397,7 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         for r in open {
             if let Some(d) = r.deadlines(&cal) {
-                sqlx::query("UPDATE requests SET accept_due = $1, reply_due = $2, resolve_due = $3, provisional = $4 WHERE id = $5")
+                sqlx::query("UPDATE requests SET accept_due = $1, reply_due = $2, resolve_due = $3, provisional = $4, version = version + 1 WHERE id = $5")
                     .bind(d.accept_due.to_string())
                     .bind(d.reply_due.to_string())
                     .bind(d.resolve_due.to_string())

@@ -9,7 +9,7 @@ pub mod supervision;
 pub mod write;
 
 use crate::projects::date;
-use crate::{Result, Store};
+use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
 use domain::calendar::Calendar;
 use domain::requests::clock::{self, Limits, Start};
@@ -119,6 +119,9 @@ pub struct RequestRecord {
     pub reopen_count: i64,
     /// Reopened by an unsatisfied rating and no follow-up visit recorded since.
     pub follow_up_due: bool,
+    /// Increased by every write; a write names the version it decided on.
+    #[serde(skip)]
+    pub version: i64,
 }
 
 /// The three steps of a request at a day.
@@ -359,7 +362,7 @@ macro_rules! request_select {
          r.unit_id, u.code AS unit_code, u.name AS unit_name, r.working_group_id, g.code AS group_code, g.name AS group_name, \
          r.visit_id, r.meeting_id, r.filed_by_staff, r.submitted_on, r.first_assigned_on, r.assigned_on, \
          r.accepted_on, r.replied_on, r.resolved_on, r.closed_on, r.reopened_on, r.fixed_resolve_due, \
-         r.accept_due, r.reply_due, r.resolve_due, r.provisional, r.extension_days, r.rating, r.reopen_count, \
+         r.accept_due, r.reply_due, r.resolve_due, r.provisional, r.extension_days, r.rating, r.reopen_count, r.version, \
          CASE WHEN r.reopen_count > 0 AND r.rating IN ('unsatisfied', 'very_unsatisfied') AND r.status = 'reopened' \
               AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.follow_up_of = r.id AND v.visited_on >= r.reopened_on) \
               THEN 1 ELSE 0 END AS follow_up_due \
@@ -377,7 +380,8 @@ pub(crate) fn record_from_row(r: &sqlx::any::AnyRow) -> Result<RequestRecord> {
     Ok(RequestRecord {
         id: r.try_get("id")?,
         code: r.try_get("code")?,
-        kind: Kind::parse(&kind).unwrap_or(Kind::Enterprise),
+        kind: Kind::parse(&kind)
+            .ok_or_else(|| StoreError::Conflict(format!("诉求记录的类别“{kind}”无法识别")))?,
         enterprise_code: r.try_get("credit_code")?,
         enterprise_name: r.try_get("enterprise_name")?,
         township_code: r.try_get("township_code")?,
@@ -392,7 +396,8 @@ pub(crate) fn record_from_row(r: &sqlx::any::AnyRow) -> Result<RequestRecord> {
         },
         title: r.try_get("title")?,
         description: r.try_get("description")?,
-        status: Status::parse(&status).unwrap_or(Status::Submitted),
+        status: Status::parse(&status)
+            .ok_or_else(|| StoreError::Conflict(format!("诉求记录的状态“{status}”无法识别")))?,
         unit_id: r.try_get("unit_id")?,
         unit_code: r.try_get("unit_code")?,
         unit_name: r.try_get("unit_name")?,
@@ -421,6 +426,7 @@ pub(crate) fn record_from_row(r: &sqlx::any::AnyRow) -> Result<RequestRecord> {
             .and_then(|s| Satisfaction::parse(&s)),
         reopen_count: r.try_get("reopen_count")?,
         follow_up_due: r.try_get::<i64, _>("follow_up_due")? != 0,
+        version: r.try_get("version")?,
     })
 }
 

@@ -111,15 +111,20 @@ async fn next_code(tx: &mut Transaction<'_, Any>, kind: Kind, year: i32) -> Resu
         "{}{year}-",
         if kind == Kind::Enterprise { "SQ" } else { "JB" }
     );
-    let last: Option<String> =
-        sqlx::query_scalar("SELECT MAX(code) FROM requests WHERE code LIKE $1")
-            .bind(format!("{prefix}%"))
-            .fetch_one(&mut **tx)
-            .await?;
-    let n = last
-        .and_then(|c| c.rsplit('-').next().and_then(|n| n.parse::<i64>().ok()))
-        .unwrap_or(0);
-    Ok(format!("{prefix}{:05}", n + 1))
+    // One statement takes the number: the row lock (PostgreSQL) or the write
+    // lock (SQLite) lets only one transaction at a time increase it. The
+    // first use of a prefix starts from the codes already stored.
+    let n: i64 = sqlx::query_scalar(
+        "INSERT INTO code_sequences (prefix, last) VALUES ($1, \
+         (SELECT COALESCE(MAX(CAST(SUBSTR(code, 8) AS BIGINT)), 0) FROM requests WHERE code LIKE $2) + 1) \
+         ON CONFLICT (prefix) DO UPDATE SET last = code_sequences.last + 1 RETURNING last",
+    )
+    .bind(&prefix)
+    .bind(format!("{prefix}%"))
+    .fetch_one(&mut **tx)
+    .await?;
+    debug_assert_eq!(prefix.len(), 7, "SUBSTR(code, 8) reads after SQ2026-");
+    Ok(format!("{prefix}{n:05}"))
 }
 
 /// Records one step of a request's history.
@@ -154,7 +159,28 @@ pub(super) async fn event(
     Ok(())
 }
 
-/// Writes a record's dates, status and deadlines back.
+/// What a writer sees when someone else changed the request first.
+pub(crate) const CHANGED_MEANWHILE: &str = "该诉求已被他人处理，请刷新后再操作";
+
+/// Claims a request for a write: bumps its version only if it is still the
+/// version `r` was read at. Zero rows means someone else wrote first, and the
+/// whole transaction is refused with a conflict.
+async fn claim(tx: &mut Transaction<'_, Any>, id: i64, version: i64) -> Result<()> {
+    let n = sqlx::query("UPDATE requests SET version = version + 1 WHERE id = $1 AND version = $2")
+        .bind(id)
+        .bind(version)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(CHANGED_MEANWHILE.into()))
+    }
+}
+
+/// Writes a record's dates, status and deadlines back, if the request is
+/// still at the version the record was read at (see `claim`).
 async fn save(
     tx: &mut Transaction<'_, Any>,
     r: &RequestRecord,
@@ -164,11 +190,11 @@ async fn save(
 ) -> Result<()> {
     let d = r.deadlines(cal);
     let t = |x: Option<NaiveDate>| x.map(|d| d.to_string());
-    sqlx::query(
+    let n = sqlx::query(
         "UPDATE requests SET status = $1, unit_id = $2, working_group_id = $3, first_assigned_on = $4, assigned_on = $5, \
          accepted_on = $6, replied_on = $7, resolved_on = $8, closed_on = $9, reopened_on = $10, accept_due = $11, \
          reply_due = $12, resolve_due = $13, provisional = $14, extension_days = $15, rating = $16, reopen_count = $17, \
-         updated_at = $18 WHERE id = $19",
+         updated_at = $18, version = version + 1 WHERE id = $19 AND version = $20",
     )
     .bind(r.status.as_str())
     .bind(unit_id)
@@ -189,9 +215,15 @@ async fn save(
     .bind(r.reopen_count)
     .bind(now_text())
     .bind(r.id)
+    .bind(r.version)
     .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(CHANGED_MEANWHILE.into()))
+    }
 }
 
 impl Store {
@@ -257,6 +289,21 @@ impl Store {
             }
             None => None,
         };
+        if let Some(visit) = input.visit_id {
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT v.id FROM visits v JOIN enterprises e ON e.id = v.enterprise_id WHERE v.id = $1 AND e.credit_code = $2",
+            )
+            .bind(visit)
+            .bind(&enterprise_code)
+            .fetch_optional(self.pool())
+            .await?;
+            if found.is_none() {
+                errs.push(FieldError::new(
+                    "visit_id",
+                    format!("没有该企业的走访记录 {visit}"),
+                ));
+            }
+        }
         if files.len() > attachment::MAX_FILES {
             errs.push(FieldError::new(
                 "attachments",
@@ -283,110 +330,116 @@ impl Store {
         let route =
             routing::route(&rules, &category.code, Some(&enterprise.township_code)).cloned();
         let cal = self.calendar().await?;
-        let mut tx = self.pool().begin().await?;
-        let code = next_code(&mut tx, Kind::Enterprise, today.year()).await?;
-        let enterprise_id: i64 = id_of(
-            &mut tx,
-            "SELECT id FROM enterprises WHERE credit_code = $1",
-            &enterprise.credit_code,
-        )
-        .await?
-        .expect("checked");
-        let now = now_text();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO requests (code, kind, enterprise_id, project_id, category_id, title, description, status, visit_id, \
-             filed_by_staff, submitted_on, created_by_user_id, created_at, updated_at) \
-             VALUES ($1, 'enterprise', $2, $3, $4, $5, $6, 'submitted', $7, $8, $9, $10, $11, $11) RETURNING id",
-        )
-        .bind(&code)
-        .bind(enterprise_id)
-        .bind(project_id)
-        .bind(category.id)
-        .bind(input.title.trim())
-        .bind(input.description.trim())
-        .bind(input.visit_id)
-        .bind((v.role != Role::Enterprise) as i64)
-        .bind(today.to_string())
-        .bind(v.actor.user_id)
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await?;
-        for (name, ct, bytes) in &checked {
-            sqlx::query(
-                "INSERT INTO request_attachments (request_id, filename, content_type, size_bytes, sha256, data, uploaded_by, uploaded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(id)
-            .bind(name)
-            .bind(*ct)
-            .bind(bytes.len() as i64)
-            .bind(hex(&sha2::Sha256::digest(bytes)))
-            .bind(bytes.to_vec())
-            .bind(&v.actor.name)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        let note = if v.role == Role::Enterprise {
-            String::new()
-        } else {
-            format!("代企业填报（{}）", enterprise.name)
-        };
-        event(
-            &mut tx,
-            id,
-            &v.actor,
-            today,
-            "submit",
-            None,
-            Status::Submitted,
-            None,
-            &note,
-        )
-        .await?;
-        audit::record(
-            &mut tx,
-            &v.actor,
-            "request",
-            &code,
-            "submit",
-            None,
-            Some(&serde_json::json!({"title": input.title.trim(), "category": category.code, "enterprise": enterprise.credit_code, "attachments": checked.len()})),
-        )
-        .await?;
-        if let Some(rule) = route {
-            let unit_id = id_of(
+        // On PostgreSQL a concurrent submission may take the same next code
+        // first; the unique key refuses the second, which then runs again.
+        let id = crate::retrying(|| async {
+    let mut tx = self.begin().await?;
+            let code = next_code(&mut tx, Kind::Enterprise, today.year()).await?;
+            let enterprise_id: i64 = id_of(
                 &mut tx,
-                "SELECT id FROM org_units WHERE code = $1",
-                &rule.unit,
+                "SELECT id FROM enterprises WHERE credit_code = $1",
+                &enterprise.credit_code,
             )
+            .await?
+            .expect("checked");
+            let now = now_text();
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO requests (code, kind, enterprise_id, project_id, category_id, title, description, status, visit_id, \
+                 filed_by_staff, submitted_on, created_by_user_id, created_at, updated_at) \
+                 VALUES ($1, 'enterprise', $2, $3, $4, $5, $6, 'submitted', $7, $8, $9, $10, $11, $11) RETURNING id",
+            )
+            .bind(&code)
+            .bind(enterprise_id)
+            .bind(project_id)
+            .bind(category.id)
+            .bind(input.title.trim())
+            .bind(input.description.trim())
+            .bind(input.visit_id)
+            .bind((v.role != Role::Enterprise) as i64)
+            .bind(today.to_string())
+            .bind(v.actor.user_id)
+            .bind(&now)
+            .fetch_one(&mut *tx)
             .await?;
-            let group_id = match &rule.working_group {
-                Some(g) => {
-                    id_of(&mut tx, "SELECT id FROM working_groups WHERE code = $1", g).await?
-                }
-                None => None,
+            for (name, ct, bytes) in &checked {
+                sqlx::query(
+                    "INSERT INTO request_attachments (request_id, filename, content_type, size_bytes, sha256, data, uploaded_by, uploaded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(id)
+                .bind(name)
+                .bind(*ct)
+                .bind(bytes.len() as i64)
+                .bind(hex(&sha2::Sha256::digest(bytes)))
+                .bind(bytes.to_vec())
+                .bind(&v.actor.name)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let note = if v.role == Role::Enterprise {
+                String::new()
+            } else {
+                format!("代企业填报（{}）", enterprise.name)
             };
-            let mut r = blank(id, &code, category.limits, today);
-            r.status = Status::Assigned;
-            r.first_assigned_on = Some(today);
-            r.assigned_on = Some(today);
-            save(&mut tx, &r, unit_id, group_id, &cal).await?;
-            let system = crate::Actor::system("按分派规则");
             event(
                 &mut tx,
                 id,
-                &system,
+                &v.actor,
                 today,
-                "assign",
-                Some(Status::Submitted),
-                Status::Assigned,
-                unit_id,
-                "按分派规则自动分派",
+                "submit",
+                None,
+                Status::Submitted,
+                None,
+                &note,
             )
             .await?;
-        }
-        tx.commit().await?;
+            audit::record(
+                &mut tx,
+                &v.actor,
+                "request",
+                &code,
+                "submit",
+                None,
+                Some(&serde_json::json!({"title": input.title.trim(), "category": category.code, "enterprise": enterprise.credit_code, "attachments": checked.len()})),
+            )
+            .await?;
+            if let Some(rule) = &route {
+                let unit_id = id_of(
+                    &mut tx,
+                    "SELECT id FROM org_units WHERE code = $1",
+                    &rule.unit,
+                )
+                .await?;
+                let group_id = match &rule.working_group {
+                    Some(g) => {
+                        id_of(&mut tx, "SELECT id FROM working_groups WHERE code = $1", g).await?
+                    }
+                    None => None,
+                };
+                let mut r = blank(id, &code, category.limits, today);
+                r.status = Status::Assigned;
+                r.first_assigned_on = Some(today);
+                r.assigned_on = Some(today);
+                save(&mut tx, &r, unit_id, group_id, &cal).await?;
+                let system = crate::Actor::system("按分派规则");
+                event(
+                    &mut tx,
+                    id,
+                    &system,
+                    today,
+                    "assign",
+                    Some(Status::Submitted),
+                    Status::Assigned,
+                    unit_id,
+                    "按分派规则自动分派",
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await?;
         Ok(self.request_any(id).await?.expect("just written"))
     }
 
@@ -424,46 +477,52 @@ impl Store {
         }
         let (unit, category) = (unit.expect("checked"), category.expect("checked"));
         let cal = self.calendar().await?;
-        let mut tx = self.pool().begin().await?;
-        let code = next_code(&mut tx, Kind::ActionItem, today.year()).await?;
-        let now = now_text();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO requests (code, kind, category_id, title, description, status, meeting_id, filed_by_staff, submitted_on, \
-             fixed_resolve_due, created_by_user_id, created_at, updated_at) \
-             VALUES ($1, 'action_item', $2, $3, $4, 'submitted', $5, 1, $6, $7, $8, $9, $9) RETURNING id",
-        )
-        .bind(&code)
-        .bind(category.id)
-        .bind(item.title.trim())
-        .bind(item.description.trim())
-        .bind(item.meeting_id)
-        .bind(today.to_string())
-        .bind(item.due.to_string())
-        .bind(v.actor.user_id)
-        .bind(&now)
-        .fetch_one(&mut *tx)
+        // On PostgreSQL a concurrent submission may take the same next code
+        // first; the unique key refuses the second, which then runs again.
+        let id = crate::retrying(|| async {
+    let mut tx = self.begin().await?;
+            let code = next_code(&mut tx, Kind::ActionItem, today.year()).await?;
+            let now = now_text();
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO requests (code, kind, category_id, title, description, status, meeting_id, filed_by_staff, submitted_on, \
+                 fixed_resolve_due, created_by_user_id, created_at, updated_at) \
+                 VALUES ($1, 'action_item', $2, $3, $4, 'submitted', $5, 1, $6, $7, $8, $9, $9) RETURNING id",
+            )
+            .bind(&code)
+            .bind(category.id)
+            .bind(item.title.trim())
+            .bind(item.description.trim())
+            .bind(item.meeting_id)
+            .bind(today.to_string())
+            .bind(item.due.to_string())
+            .bind(v.actor.user_id)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?;
+            let mut r = blank(id, &code, category.limits, today);
+            r.kind = Kind::ActionItem;
+            r.status = Status::Assigned;
+            r.first_assigned_on = Some(today);
+            r.assigned_on = Some(today);
+            r.fixed_resolve_due = Some(item.due);
+            save(&mut tx, &r, Some(unit.id), None, &cal).await?;
+            event(
+                &mut tx,
+                id,
+                &v.actor,
+                today,
+                "assign",
+                None,
+                Status::Assigned,
+                Some(unit.id),
+                &format!("联席会议交办，限 {} 前办结", item.due),
+            )
+            .await?;
+            audit::record(&mut tx, &v.actor, "request", &code, "action_item", None, Some(&serde_json::json!({"meeting": item.meeting_id, "unit": item.unit, "due": item.due}))).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
         .await?;
-        let mut r = blank(id, &code, category.limits, today);
-        r.kind = Kind::ActionItem;
-        r.status = Status::Assigned;
-        r.first_assigned_on = Some(today);
-        r.assigned_on = Some(today);
-        r.fixed_resolve_due = Some(item.due);
-        save(&mut tx, &r, Some(unit.id), None, &cal).await?;
-        event(
-            &mut tx,
-            id,
-            &v.actor,
-            today,
-            "assign",
-            None,
-            Status::Assigned,
-            Some(unit.id),
-            &format!("联席会议交办，限 {} 前办结", item.due),
-        )
-        .await?;
-        audit::record(&mut tx, &v.actor, "request", &code, "action_item", None, Some(&serde_json::json!({"meeting": item.meeting_id, "unit": item.unit, "due": item.due}))).await?;
-        tx.commit().await?;
         Ok(self.request_any(id).await?.expect("just written"))
     }
 
@@ -585,7 +644,7 @@ impl Store {
         }
         r.status = to;
         let cal = self.calendar().await?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         save(&mut tx, &r, unit_id, group_id, &cal).await?;
         if let Action::Rate(level) = &action {
             sqlx::query("INSERT INTO request_ratings (request_id, level, comment, rated_by, rated_at) VALUES ($1, $2, $3, $4, $5)")
@@ -665,16 +724,18 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
+        const ONCE: &str = "每件诉求只能申请一次延期";
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM request_extensions WHERE request_id = $1")
                 .bind(id)
                 .fetch_optional(self.pool())
                 .await?;
         if exists.is_some() {
-            return Err(StoreError::Conflict("每件诉求只能申请一次延期".into()));
+            return Err(StoreError::Conflict(ONCE.into()));
         }
         let unit_id = r.unit_id;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
+        claim(&mut tx, id, r.version).await?;
         sqlx::query("INSERT INTO request_extensions (request_id, unit_id, days, reason, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(id)
             .bind(unit_id)
@@ -683,7 +744,8 @@ impl Store {
             .bind(&v.actor.name)
             .bind(now_text())
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(|e| crate::conflict_on_unique(e, ONCE))?;
         event(
             &mut tx,
             id,
@@ -738,18 +800,26 @@ impl Store {
         }
         let cal = self.calendar().await?;
         let (unit_id, group_id) = (r.unit_id, r.working_group_id);
-        let mut tx = self.pool().begin().await?;
-        sqlx::query("UPDATE request_extensions SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE request_id = $5")
+        let mut tx = self.begin().await?;
+        // Decided once: a second decision made at the same time finds the
+        // application no longer pending and changes nothing.
+        let n = sqlx::query("UPDATE request_extensions SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE request_id = $5 AND status = 'pending'")
             .bind(if approve { "approved" } else { "refused" })
             .bind(&v.actor.name)
             .bind(now_text())
             .bind(note.trim())
             .bind(id)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict("该延期申请已被他人审批，请刷新".into()));
+        }
         if approve {
             r.extension_days = days;
             save(&mut tx, &r, unit_id, group_id, &cal).await?;
+        } else {
+            claim(&mut tx, id, r.version).await?;
         }
         let action = if approve {
             "extension_approved"
@@ -827,7 +897,7 @@ impl Store {
             return Err(StoreError::Invalid(errs));
         }
         let (e, on) = (e.expect("checked"), on.expect("checked"));
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO visits (enterprise_id, visited_on, visitors, findings, follow_up_of, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -940,6 +1010,7 @@ fn blank(id: i64, code: &str, limits: domain::requests::Limits, today: NaiveDate
         rating: None,
         reopen_count: 0,
         follow_up_due: false,
+        version: 0,
     }
 }
 
