@@ -8,6 +8,7 @@
 
 pub mod approvals;
 pub mod audit;
+pub mod backup;
 pub mod batch;
 pub mod bulletins;
 pub mod campaigns;

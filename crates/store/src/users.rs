@@ -321,7 +321,8 @@ impl Store {
         // sequential ones, and none is checked once the account is locked.
         let now_t = Utc::now();
         let now = timestamp_text(now_t);
-        let lock_at = |failures: i64| timestamp_text(now_t + Duration::seconds(lockout_seconds(failures)));
+        let lock_at =
+            |failures: i64| timestamp_text(now_t + Duration::seconds(lockout_seconds(failures)));
         let row = sqlx::query(
             "UPDATE users SET failed_logins = failed_logins + 1, locked_until = CASE \
              WHEN failed_logins + 1 < $3 THEN locked_until \

@@ -48,7 +48,13 @@ fn one_wins<T>(results: (Result<T, StoreError>, Result<T, StoreError>)) {
     }
 }
 
-async fn act_at(store: &Store, v: &Viewer, id: i64, input: ActInput, on: &str) -> Result<(), StoreError> {
+async fn act_at(
+    store: &Store,
+    v: &Viewer,
+    id: i64,
+    input: ActInput,
+    on: &str,
+) -> Result<(), StoreError> {
     store.act_on_request(v, id, &input, d(on)).await.map(|_| ())
 }
 
@@ -104,8 +110,8 @@ async fn a_closed_or_withdrawn_request_does_not_come_back() {
             (Err(StoreError::Conflict(_)), Ok(())) => assert_eq!(now.status, Status::Accepted),
             other => panic!("{other:?}"),
         }
-        let decided = events_named(&store, id, "accept").await
-            + events_named(&store, id, "withdraw").await;
+        let decided =
+            events_named(&store, id, "accept").await + events_named(&store, id, "withdraw").await;
         assert_eq!(decided, 1, "one of the two racing actions, never both");
     }
 }
@@ -117,8 +123,18 @@ async fn a_rating_is_recorded_once() {
     let ent = viewer(Role::Enterprise, None, Some(A));
     for i in 0..ROUNDS {
         let id = submitted(&store, &format!("评价{i}")).await;
-        act_at(&store, &land, id, act("accept", ""), "2026-03-02").await.unwrap();
-        act_at(&store, &land, id, act("resolve", "已协调解决"), "2026-03-03").await.unwrap();
+        act_at(&store, &land, id, act("accept", ""), "2026-03-02")
+            .await
+            .unwrap();
+        act_at(
+            &store,
+            &land,
+            id,
+            act("resolve", "已协调解决"),
+            "2026-03-03",
+        )
+        .await
+        .unwrap();
         let rate = |level: &str| ActInput {
             rating: Some(level.into()),
             ..act("rate", "")
@@ -146,13 +162,21 @@ async fn an_extension_is_decided_once() {
     let office = viewer(Role::Admin, None, None);
     for i in 0..ROUNDS {
         let id = submitted(&store, &format!("延期{i}")).await;
-        act_at(&store, &land, id, act("accept", ""), "2026-03-02").await.unwrap();
+        act_at(&store, &land, id, act("accept", ""), "2026-03-02")
+            .await
+            .unwrap();
         // Two asks at once: one application.
         let (s1, s2, l1, l2) = (store.clone(), store.clone(), land.clone(), land.clone());
         one_wins(
             race(
-                async move { s1.ask_extension(&l1, id, 5, "需要补充材料", d("2026-03-03")).await },
-                async move { s2.ask_extension(&l2, id, 9, "需要补充材料", d("2026-03-03")).await },
+                async move {
+                    s1.ask_extension(&l1, id, 5, "需要补充材料", d("2026-03-03"))
+                        .await
+                },
+                async move {
+                    s2.ask_extension(&l2, id, 9, "需要补充材料", d("2026-03-03"))
+                        .await
+                },
             )
             .await,
         );
@@ -161,8 +185,14 @@ async fn an_extension_is_decided_once() {
         let (s1, s2, o1, o2) = (store.clone(), store.clone(), office.clone(), office.clone());
         one_wins(
             race(
-                async move { s1.decide_extension(&o1, id, true, "", d("2026-03-04")).await },
-                async move { s2.decide_extension(&o2, id, false, "理由不充分", d("2026-03-04")).await },
+                async move {
+                    s1.decide_extension(&o1, id, true, "", d("2026-03-04"))
+                        .await
+                },
+                async move {
+                    s2.decide_extension(&o2, id, false, "理由不充分", d("2026-03-04"))
+                        .await
+                },
             )
             .await,
         );
@@ -188,7 +218,12 @@ async fn simultaneous_submissions_get_distinct_codes() {
         set.spawn(async move {
             let ent = viewer(Role::Enterprise, None, Some(A));
             store
-                .submit_request(&ent, &land_request(&format!("同时提交{i}")), &[], d("2026-03-02"))
+                .submit_request(
+                    &ent,
+                    &land_request(&format!("同时提交{i}")),
+                    &[],
+                    d("2026-03-02"),
+                )
                 .await
         });
     }

@@ -87,7 +87,9 @@ enum Command {
         #[command(flatten)]
         db: Db,
         /// province (200,000 enterprises, 4.8 million monthly rows, 100,000
-        /// projects, 20,000 parcels) or small.
+        /// projects, 20,000 parcels), small, or district: the demo that
+        /// `serve --demo` shows (with its users; password from
+        /// TUIJIN_NEW_PASSWORD or generated and printed).
         #[arg(long, default_value = "province")]
         scale: String,
     },
@@ -112,6 +114,24 @@ enum Command {
         /// Changes the database: use a copy.
         #[arg(long)]
         write: bool,
+    },
+    /// Write a consistent backup of the whole database, also while the
+    /// server runs: an SQLite file with every table, restorable into SQLite
+    /// or PostgreSQL.
+    Backup {
+        #[command(flatten)]
+        db: Db,
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database (SQLite or PostgreSQL), all
+    /// tables or none.
+    Restore {
+        #[command(flatten)]
+        db: Db,
+        /// The backup file written by `tuijin backup`.
+        file: std::path::PathBuf,
     },
     /// Apply pending database migrations and exit.
     Migrate {
@@ -170,6 +190,14 @@ fn init_logging(filter: Option<&str>) {
         )
         .with_target(false)
         .try_init();
+}
+
+/// One line per table: name, rows and the hash of its values, so that a
+/// backup and its restore can be compared.
+fn print_sums(sums: &[store::backup::TableSum]) {
+    for t in sums {
+        println!("{}\t{}\t{}", t.table, t.rows, t.hash);
+    }
 }
 
 /// Runs the command line.
@@ -323,11 +351,59 @@ pub async fn run() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Demo { db, scale } if scale == "district" => {
+            let s = Store::connect(&db_url(&db)).await?;
+            if s.current_campaign().await?.is_some() {
+                bail!("数据库中已有活动：演示数据只能载入空数据库");
+            }
+            let t = template::builtin("longwan-2006").map_err(anyhow::Error::msg)?;
+            s.load_template(&Actor::system("演示"), &t).await?;
+            crate::demo::load(&s).await?;
+            let (pw, generated) = match std::env::var("TUIJIN_NEW_PASSWORD") {
+                Ok(pw) => (pw, false),
+                Err(_) => (store::users::random_token()[..12].to_string(), true),
+            };
+            s.ensure_admin(Some(&pw)).await?;
+            crate::demo::create_users(&s, &pw).await?;
+            if generated {
+                println!("演示账号 admin、leader、jingmao、guotu、qiye 的密码：{pw}");
+            }
+            Ok(())
+        }
+        Command::Backup { db, out } => {
+            let s = Store::connect(&db_url(&db)).await?;
+            let started = std::time::Instant::now();
+            let sums = s.backup_to(&out).await?;
+            print_sums(&sums);
+            println!(
+                "已备份到 {}：{} 张表，{} 行，{} 字节，用时 {:.1} 秒",
+                out.display(),
+                sums.len(),
+                sums.iter().map(|t| t.rows).sum::<u64>(),
+                std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Restore { db, file } => {
+            let s = Store::connect(&db_url(&db)).await?;
+            let started = std::time::Instant::now();
+            let sums = s.restore_from(&file).await?;
+            print_sums(&sums);
+            println!(
+                "已从 {} 恢复：{} 张表，{} 行，用时 {:.1} 秒",
+                file.display(),
+                sums.len(),
+                sums.iter().map(|t| t.rows).sum::<u64>(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Demo { db, scale } => {
             let scale = match scale.as_str() {
                 "province" => store::province::Scale::PROVINCE,
                 "small" => store::province::Scale::SMALL,
-                other => bail!("未知的规模“{other}”：可选 province 或 small"),
+                other => bail!("未知的规模“{other}”：可选 province、small 或 district"),
             };
             let s = Store::connect(&db_url(&db)).await?;
             if s.current_campaign().await?.is_none() {

@@ -390,7 +390,11 @@ async fn repeated_failed_logins_lock_the_account() {
     let (_, locked_wrong) = post("tudi", "wrong-password").await;
     let (_, unknown) = post("nobody-here", "wrong-password").await;
     // A locked account, a wrong password and an unknown account read alike.
-    assert_eq!(message(&locked_right), wrong, "the right password does not open a locked account");
+    assert_eq!(
+        message(&locked_right),
+        wrong,
+        "the right password does not open a locked account"
+    );
     assert_eq!(message(&locked_wrong), wrong);
     assert_eq!(message(&unknown), wrong);
     assert_eq!(
@@ -434,7 +438,11 @@ async fn parallel_guesses_lock_as_sequential_ones() {
         assert_eq!(status.unwrap(), 401);
     }
     let checked = app.store.failed_logins("tudi").await.unwrap();
-    assert_eq!(checked, Some(5), "guesses past the lock are neither checked nor counted");
+    assert_eq!(
+        checked,
+        Some(5),
+        "guesses past the lock are neither checked nor counted"
+    );
     assert_eq!(api_login(&app, "tudi", PASSWORD).await, 401);
 }
 

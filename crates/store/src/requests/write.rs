@@ -813,7 +813,9 @@ impl Store {
             .await?
             .rows_affected();
         if n != 1 {
-            return Err(StoreError::Conflict("该延期申请已被他人审批，请刷新".into()));
+            return Err(StoreError::Conflict(
+                "该延期申请已被他人审批，请刷新".into(),
+            ));
         }
         if approve {
             r.extension_days = days;
