@@ -153,6 +153,17 @@ pub async fn run(s: &Store, o: Options) -> anyhow::Result<()> {
         fast_runs
     );
     println!("快速计算与参考引擎逐项一致（总数与全部分解）");
+    // The demo's 2006 pipeline is generated at every `serve --demo`.
+    let demo_ms = median(
+        (0..o.runs.max(1))
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(domain::demo::longwan_2006());
+                ms(t)
+            })
+            .collect(),
+    );
+    println!("生成演示项目数据（longwan_2006）            中位数 {demo_ms:>10.2} ms");
     {
         use std::hash::{Hash, Hasher};
         // The same on every backend when the figures are (compare the runs).
