@@ -274,6 +274,51 @@ pub fn next(status: Status, action: &Action, actor: Actor, kind: Kind) -> Result
     })
 }
 
+/// Whether `actor` may ask for the one extension of a request in `status`
+/// (`asked`: one was asked before). The store checks it before writing and
+/// the page shows the form only when it holds.
+pub fn may_ask_extension(status: Status, actor: Actor, asked: bool) -> Result<(), Refusal> {
+    if actor != Actor::ResponsibleUnit {
+        return Err(Refusal {
+            message: "只有当前承办单位可以申请延期".into(),
+            by_actor: true,
+        });
+    }
+    if asked {
+        return Err(Refusal {
+            message: "每件诉求只能申请一次延期".into(),
+            by_actor: false,
+        });
+    }
+    if !matches!(
+        status,
+        Status::Accepted | Status::Replied | Status::Reopened | Status::Escalated
+    ) {
+        return Err(Refusal {
+            message: format!("“{}”的诉求不能申请延期：请先受理", status.label()),
+            by_actor: false,
+        });
+    }
+    Ok(())
+}
+
+/// Whether `actor` may decide an extension (`pending`: one awaits a decision).
+pub fn may_decide_extension(actor: Actor, pending: bool) -> Result<(), Refusal> {
+    if actor != Actor::Office {
+        return Err(Refusal {
+            message: "只有活动办公室可以审批延期".into(),
+            by_actor: true,
+        });
+    }
+    if !pending {
+        return Err(Refusal {
+            message: "没有待审批的延期申请".into(),
+            by_actor: false,
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,6 +508,45 @@ mod tests {
                 Kind::ActionItem
             ),
             Ok(Status::Closed)
+        );
+    }
+
+    #[test]
+    fn the_extension_is_asked_once_by_the_responsible_unit_and_decided_by_the_office() {
+        use Actor as A;
+        assert!(may_ask_extension(Status::Accepted, A::ResponsibleUnit, false).is_ok());
+        assert!(may_ask_extension(Status::Escalated, A::ResponsibleUnit, false).is_ok());
+        let twice = may_ask_extension(Status::Accepted, A::ResponsibleUnit, true).unwrap_err();
+        assert!(!twice.by_actor && twice.message.contains("一次"));
+        assert!(
+            !may_ask_extension(Status::Assigned, A::ResponsibleUnit, false)
+                .unwrap_err()
+                .by_actor
+        );
+        assert!(
+            !may_ask_extension(Status::Closed, A::ResponsibleUnit, false)
+                .unwrap_err()
+                .by_actor
+        );
+        for other in [
+            A::Office,
+            A::OtherUnit,
+            A::OwnEnterprise,
+            A::Other,
+            A::System,
+        ] {
+            assert!(
+                may_ask_extension(Status::Accepted, other, false)
+                    .unwrap_err()
+                    .by_actor
+            );
+        }
+        assert!(may_decide_extension(A::Office, true).is_ok());
+        assert!(!may_decide_extension(A::Office, false).unwrap_err().by_actor);
+        assert!(
+            may_decide_extension(A::ResponsibleUnit, true)
+                .unwrap_err()
+                .by_actor
         );
     }
 }

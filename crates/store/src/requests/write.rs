@@ -90,6 +90,15 @@ pub struct VisitRecord {
     pub created_by: String,
 }
 
+/// A refusal of the flow: 403 because of who acts, 409 because of the state.
+fn refused(e: flow::Refusal) -> StoreError {
+    if e.by_actor {
+        StoreError::Forbidden(e.message)
+    } else {
+        StoreError::Conflict(e.message)
+    }
+}
+
 fn invalid(field: &str, msg: impl Into<String>) -> StoreError {
     StoreError::Invalid(vec![FieldError::new(field, msg)])
 }
@@ -557,13 +566,7 @@ impl Store {
             other => return Err(invalid("action", format!("未知的操作“{other}”"))),
         };
         let actor = v.actor_for(&r);
-        let to = flow::next(r.status, &action, actor, r.kind).map_err(|e| {
-            if e.by_actor {
-                StoreError::Forbidden(e.message)
-            } else {
-                StoreError::Conflict(e.message)
-            }
-        })?;
+        let to = flow::next(r.status, &action, actor, r.kind).map_err(refused)?;
         let note = input.note.trim();
         if action.needs_note() && note.is_empty() {
             let what = match action {
@@ -702,18 +705,12 @@ impl Store {
             .request(v, id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("诉求 {id}")))?;
-        if v.role != Role::Unit || v.unit_code.is_none() || v.unit_code != r.unit_code {
-            return Err(StoreError::Forbidden("只有当前承办单位可以申请延期".into()));
-        }
-        if !matches!(
-            r.status,
-            Status::Accepted | Status::Replied | Status::Reopened | Status::Escalated
-        ) {
-            return Err(StoreError::Conflict(format!(
-                "“{}”的诉求不能申请延期：请先受理",
-                r.status.label()
-            )));
-        }
+        let asked: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM request_extensions WHERE request_id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+        flow::may_ask_extension(r.status, v.actor_for(&r), asked.is_some()).map_err(refused)?;
         let mut errs = vec![];
         if !(1..=30).contains(&days) {
             errs.push(FieldError::new("days", "延期天数应为 1 至 30 个工作日"));
@@ -725,14 +722,6 @@ impl Store {
             return Err(StoreError::Invalid(errs));
         }
         const ONCE: &str = "每件诉求只能申请一次延期";
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM request_extensions WHERE request_id = $1")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?;
-        if exists.is_some() {
-            return Err(StoreError::Conflict(ONCE.into()));
-        }
         let unit_id = r.unit_id;
         let mut tx = self.begin().await?;
         claim(&mut tx, id, r.version).await?;
@@ -781,9 +770,6 @@ impl Store {
         note: &str,
         today: NaiveDate,
     ) -> Result<()> {
-        if v.role != Role::Admin {
-            return Err(StoreError::Forbidden("只有活动办公室可以审批延期".into()));
-        }
         let mut r = self
             .request(v, id)
             .await?
@@ -794,7 +780,8 @@ impl Store {
         .bind(id)
         .fetch_optional(self.pool())
         .await?;
-        let days = pending.ok_or_else(|| StoreError::Conflict("没有待审批的延期申请".into()))?;
+        flow::may_decide_extension(v.actor_for(&r), pending.is_some()).map_err(refused)?;
+        let days = pending.expect("checked");
         if !approve && note.trim().is_empty() {
             return Err(invalid("note", "不予延期时请说明理由"));
         }

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
-use domain::requests::{Kind, Satisfaction, Status, StepState};
+use domain::requests::{Kind, Satisfaction, Status, StepState, flow};
 use domain::users::{FieldError, Role};
 use office::xlsx::{Cell, Sheet};
 use serde::Deserialize;
@@ -496,15 +496,14 @@ async fn detail_page(
         },
     ];
     let actions = allowed_actions(&v, r);
-    let responsible = page.user.role == Role::Unit && page.user.unit_code == r.unit_code;
-    let can_ask_extension = responsible
-        && d.extension.is_none()
-        && matches!(
-            r.status,
-            Status::Accepted | Status::Replied | Status::Reopened | Status::Escalated
-        );
-    let can_decide_extension = page.user.role == Role::Admin
-        && d.extension.as_ref().is_some_and(|x| x.status == "pending");
+    // The same rules the store checks before writing.
+    let actor = v.actor_for(r);
+    let can_ask_extension = flow::may_ask_extension(r.status, actor, d.extension.is_some()).is_ok();
+    let can_decide_extension = flow::may_decide_extension(
+        actor,
+        d.extension.as_ref().is_some_and(|x| x.status == "pending"),
+    )
+    .is_ok();
     let groups = st.store.working_group_names().await?;
     Ok(DetailPage {
         chrome: page.chrome("requests"),
