@@ -34,7 +34,7 @@ impl Store {
         office_only(v)?;
         let f = input.check().map_err(StoreError::Invalid)?;
         let now = now_text();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO meetings (title, held_on, start_time, place, chair, status, summary, created_by, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, 'planned', $6, $7, $8, $8) RETURNING id",
@@ -76,7 +76,7 @@ impl Store {
         office_only(v)?;
         let before = self.meeting_or_missing(id).await?;
         let f = input.check().map_err(StoreError::Invalid)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE meetings SET title = $1, held_on = $2, start_time = $3, place = $4, chair = $5, summary = $6, \
              updated_at = $7 WHERE id = $8",
@@ -168,7 +168,8 @@ impl Store {
                 (None, Some(p.id), format!("project:{code}"))
             }
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
+        still_planned(&mut tx, meeting_id).await?;
         let dup: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM meeting_agenda WHERE meeting_id = $1 AND (request_id = $2 OR project_id = $3)",
         )
@@ -216,7 +217,8 @@ impl Store {
         if !m.status.agenda_open() {
             return Err(StoreError::Conflict("会议已召开，议题不能再变更".into()));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
+        still_planned(&mut tx, meeting_id).await?;
         let Some(row) = sqlx::query(
             "SELECT request_id, project_id, note FROM meeting_agenda WHERE id = $1 AND meeting_id = $2",
         )
@@ -276,7 +278,7 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let before: Vec<String> = sqlx::query_scalar(
             "SELECT u.code FROM meeting_attendees a JOIN org_units u ON u.id = a.unit_id WHERE a.meeting_id = $1 ORDER BY u.code",
         )
@@ -322,7 +324,7 @@ impl Store {
         office_only(v)?;
         self.meeting_or_missing(meeting_id).await?;
         let text = check_decision(text).map_err(|e| StoreError::Invalid(vec![e]))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         if let Some(a) = agenda_id {
             let ok: i64 = sqlx::query_scalar(
                 "SELECT COUNT(*) FROM meeting_agenda WHERE id = $1 AND meeting_id = $2",
@@ -397,12 +399,18 @@ impl Store {
                 .await?;
         check_mark_held(m.status, m.held_on, attendees as usize, today)
             .map_err(StoreError::Conflict)?;
-        let mut tx = self.pool().begin().await?;
-        sqlx::query("UPDATE meetings SET status = 'held', updated_at = $1 WHERE id = $2 AND status = 'planned'")
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("UPDATE meetings SET status = 'held', updated_at = $1 WHERE id = $2 AND status = 'planned'")
             .bind(now_text())
             .bind(meeting_id)
             .execute(&mut *tx)
-            .await?;
+            .await?
+            .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict(
+                "该会议已被他人标记为已召开，请刷新".into(),
+            ));
+        }
         audit::record(
             &mut tx,
             &v.actor,
@@ -415,5 +423,23 @@ impl Store {
         .await?;
         tx.commit().await?;
         self.meeting_or_missing(meeting_id).await
+    }
+}
+
+/// Holds a meeting's row for this transaction if it is still planned: a
+/// topic added while someone marks the meeting held either lands before or
+/// is refused, never after.
+async fn still_planned(tx: &mut sqlx::Transaction<'_, sqlx::Any>, meeting_id: i64) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE meetings SET updated_at = updated_at WHERE id = $1 AND status = 'planned'",
+    )
+    .bind(meeting_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict("会议已召开，议题不能再变更".into()))
     }
 }
