@@ -460,15 +460,14 @@ impl Store {
             .fetch_all(self.pool())
             .await?
             .iter()
-            .filter_map(|r| {
-                let period: String = r.try_get("period").ok()?;
-                Some(InvestmentFacts {
-                    project_id: r.try_get("project_id").ok()?,
-                    period: Period::parse(&period).ok()?,
-                    yuan: r.try_get("investment_yuan").ok()?,
+            .map(|r| {
+                Ok(InvestmentFacts {
+                    project_id: r.try_get("project_id")?,
+                    period: period_of(r)?,
+                    yuan: r.try_get("investment_yuan")?,
                 })
             })
-            .collect())
+            .collect::<Result<_>>()?)
     }
 
     /// Enterprises sorted by id, with their above-size years.
@@ -534,16 +533,15 @@ impl Store {
         .fetch_all(self.pool())
         .await?
         .iter()
-        .filter_map(|r| {
-            let period: String = r.try_get("period").ok()?;
-            Some(StatFacts {
-                enterprise_id: r.try_get("enterprise_id").ok()?,
-                period: Period::parse(&period).ok()?,
-                output_value_yuan: r.try_get("output_value_yuan").ok()?,
-                sales_value_yuan: r.try_get("sales_value_yuan").ok()?,
+        .map(|r| {
+            Ok(StatFacts {
+                enterprise_id: r.try_get("enterprise_id")?,
+                period: period_of(r)?,
+                output_value_yuan: r.try_get("output_value_yuan")?,
+                sales_value_yuan: r.try_get("sales_value_yuan")?,
             })
         })
-        .collect())
+        .collect::<Result<_>>()?)
     }
 
     async fn load_brands(&self) -> Result<Vec<BrandFacts>> {
@@ -552,15 +550,28 @@ impl Store {
                 .fetch_all(self.pool())
                 .await?
                 .iter()
-                .filter_map(|r| {
-                    Some(BrandFacts {
-                        id: r.try_get("id").ok()?,
-                        level: BrandLevel::parse(&r.try_get::<String, _>("level").ok()?)?,
-                        status: BrandStatus::parse(&r.try_get::<String, _>("status").ok()?)?,
-                        granted_on: date(r.try_get("granted_on").ok()?),
+                .map(|r| {
+                    let (level, status): (String, String) =
+                        (r.try_get("level")?, r.try_get("status")?);
+                    Ok(BrandFacts {
+                        id: r.try_get("id")?,
+                        level: BrandLevel::parse(&level).ok_or_else(|| {
+                            StoreError::Conflict(format!("品牌记录的级别“{level}”无法识别"))
+                        })?,
+                        status: BrandStatus::parse(&status).ok_or_else(|| {
+                            StoreError::Conflict(format!("品牌记录的状态“{status}”无法识别"))
+                        })?,
+                        granted_on: date(r.try_get("granted_on")?),
                     })
                 })
-                .collect(),
+                .collect::<Result<_>>()?,
         )
     }
+}
+
+/// A row's `period` (YYYY-MM); a bad one is an error, never a row left out
+/// (a figure silently smaller would be worse than no figure).
+fn period_of(r: &sqlx::any::AnyRow) -> Result<Period> {
+    let p: String = r.try_get("period")?;
+    Period::parse(&p).map_err(|e| StoreError::Conflict(format!("月份“{p}”无法识别：{e}")))
 }
