@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod campaign;
 pub mod demo;
 pub mod enterprises;
+pub mod evaluation;
 pub mod format;
 pub mod land;
 pub mod meetings;
