@@ -29,6 +29,14 @@ pub fn router() -> Router<Shared> {
         .route("/enterprises/import/template.xlsx", get(stats_template))
 }
 
+/// What an import wrote, and notices for the user (hidden rows that were
+/// imported).
+#[derive(Debug)]
+pub struct Imported<R> {
+    pub report: R,
+    pub notices: Vec<String>,
+}
+
 /// Why an import wrote nothing.
 #[derive(Debug)]
 pub enum ImportError {
@@ -45,7 +53,7 @@ pub async fn import_workbook(
     actor: &Actor,
     scope: &Scope,
     bytes: &[u8],
-) -> Result<BatchReport, ImportError> {
+) -> Result<Imported<BatchReport>, ImportError> {
     // Rows with bad cells are kept, as far as they could be read, so that their
     // references are checked too and every problem is reported in one pass.
     let (book, cell_errors) = office::import::read_lenient(bytes, true);
@@ -64,13 +72,13 @@ pub async fn import_workbook(
     let mut batch = Batch::default();
     let mut rows: HashMap<(Part, usize), usize> = HashMap::new();
     for (row, mut p) in book.projects {
-        p.township_code = code(&p.township_code);
-        p.responsible_unit_code = code(&p.responsible_unit_code);
+        p.record.township_code = code(&p.record.township_code);
+        p.record.responsible_unit_code = code(&p.record.responsible_unit_code);
         rows.insert((Part::Projects, batch.projects.len()), row);
         batch.projects.push(p);
     }
     for (row, mut p) in book.parcels {
-        p.township_code = code(&p.township_code);
+        p.record.township_code = code(&p.record.township_code);
         rows.insert((Part::Parcels, batch.parcels.len()), row);
         batch.parcels.push(p);
     }
@@ -126,7 +134,10 @@ pub async fn import_workbook(
         return Err(ImportError::Cells(all));
     }
     match store.apply_batch(actor, scope, &batch).await {
-        Ok(r) => Ok(r),
+        Ok(report) => Ok(Imported {
+            report,
+            notices: book.notices,
+        }),
         Err(StoreError::InvalidRows(e)) => Err(ImportError::Cells(cells(e))),
         Err(StoreError::OutOfScope(e)) => Err(ImportError::Denied(cells(e))),
         Err(e) => Err(ImportError::Store(e)),
@@ -138,6 +149,7 @@ pub async fn import_workbook(
 struct ImportPage {
     chrome: Chrome,
     report: Option<BatchReport>,
+    notices: Vec<String>,
     errors: Vec<CellError>,
     file_name: String,
 }
@@ -154,6 +166,7 @@ async fn page(page: Page) -> Result<ImportPage, AppError> {
     Ok(ImportPage {
         chrome: page.chrome("projects"),
         report: None,
+        notices: vec![],
         errors: vec![],
         file_name: String::new(),
     })
@@ -176,9 +189,10 @@ async fn upload(
     let (file_name, bytes) = uploaded_file(&mut form).await?;
     let chrome = page.chrome("projects");
     match import_workbook(&st.store, &page.user.actor(), &scope, &bytes).await {
-        Ok(report) => Ok(ImportPage {
+        Ok(done) => Ok(ImportPage {
             chrome,
-            report: Some(report),
+            report: Some(done.report),
+            notices: done.notices,
             errors: vec![],
             file_name,
         }
@@ -188,6 +202,7 @@ async fn upload(
             ImportPage {
                 chrome,
                 report: None,
+                notices: vec![],
                 errors,
                 file_name,
             },
@@ -198,6 +213,7 @@ async fn upload(
             ImportPage {
                 chrome,
                 report: None,
+                notices: vec![],
                 errors,
                 file_name,
             },
@@ -208,17 +224,21 @@ async fn upload(
 }
 
 /// Imports a workbook of enterprise monthly statistics (sheet 月度统计), all
-/// or nothing; a month sent again with other figures becomes a new revision.
+/// or nothing; a month sent again becomes a new revision: the latest
+/// revision's figures with the cells sent replaced.
 pub async fn import_stats(
     store: &Store,
     actor: &Actor,
     bytes: &[u8],
-) -> Result<store::projects::UpsertReport, ImportError> {
-    let rows = office::import::read_stats(bytes).map_err(ImportError::Cells)?;
-    let excel_rows: Vec<usize> = rows.iter().map(|(r, _)| *r).collect();
-    let stats: Vec<domain::enterprises::input::Stat> = rows.into_iter().map(|(_, s)| s).collect();
-    match store.upsert_stats(actor, &stats).await {
-        Ok(r) => Ok(r),
+) -> Result<Imported<store::projects::UpsertReport>, ImportError> {
+    let book = office::import::read_stats(bytes).map_err(ImportError::Cells)?;
+    let excel_rows: Vec<usize> = book.rows.iter().map(|(r, _)| *r).collect();
+    let stats: Vec<_> = book.rows.into_iter().map(|(_, s)| s).collect();
+    match store.merge_stats(actor, &stats).await {
+        Ok(report) => Ok(Imported {
+            report,
+            notices: book.notices,
+        }),
         Err(StoreError::InvalidRows(e)) => Err(ImportError::Cells(
             e.into_iter()
                 .map(|e| CellError {
@@ -238,6 +258,7 @@ pub async fn import_stats(
 struct StatsPage {
     chrome: Chrome,
     report: Option<store::projects::UpsertReport>,
+    notices: Vec<String>,
     errors: Vec<CellError>,
     file_name: String,
     seconds: String,
@@ -248,6 +269,7 @@ async fn stats_page(page: Page) -> Result<StatsPage, AppError> {
     Ok(StatsPage {
         chrome: page.chrome("enterprises"),
         report: None,
+        notices: vec![],
         errors: vec![],
         file_name: String::new(),
         seconds: String::new(),
@@ -274,9 +296,10 @@ async fn stats_upload(
     let seconds = format!("{:.1}", started.elapsed().as_secs_f64());
     let chrome = page.chrome("enterprises");
     match result {
-        Ok(report) => Ok(StatsPage {
+        Ok(done) => Ok(StatsPage {
             chrome,
-            report: Some(report),
+            report: Some(done.report),
+            notices: done.notices,
             errors: vec![],
             file_name,
             seconds,
@@ -287,6 +310,7 @@ async fn stats_upload(
             StatsPage {
                 chrome,
                 report: None,
+                notices: vec![],
                 errors,
                 file_name,
                 seconds,

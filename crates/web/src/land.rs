@@ -5,7 +5,7 @@ use crate::Shared;
 use crate::auth::{ApiUser, Page};
 use crate::error::{ApiError, AppError};
 use crate::layout::{Chrome, Paging};
-use crate::projects::api_support::{as_text, items, prefixed, store_rows};
+use crate::projects::api_support::{items, patch_text, prefixed, store_rows};
 use crate::targets::as_of_for;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -16,7 +16,7 @@ use axum::routing::get;
 use axum::{Form, Json, Router};
 use domain::format::{format_scaled, mu, parse_scaled};
 use domain::land::Parcel;
-use domain::projects::fields::{Fields, parcel_from_fields};
+use domain::projects::fields::{Fields, parcel_from_fields, parcel_patch_from_fields};
 use domain::users::{FieldError, Scope};
 use office::xlsx::{Cell, Sheet};
 use serde::{Deserialize, Serialize};
@@ -479,7 +479,9 @@ pub struct ParcelJson {
     notes: Option<String>,
 }
 
-/// Creates or updates land parcels by code: one object or an array, all or nothing.
+/// Creates or updates land parcels by code: one object or an array, all or
+/// nothing. Fields left out keep their stored value; `null` clears an
+/// optional one; a new parcel needs `township_code` and `area_millimu`.
 #[utoipa::path(post, path = "/api/v1/land-parcels", tag = "land", request_body = ParcelJson, security(("bearer" = [])),
     responses((status = 200, body = crate::projects::UpsertJson), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_upsert(
@@ -495,7 +497,7 @@ pub async fn api_upsert(
     let mut parcels = Vec::new();
     let mut errors = Vec::new();
     for (i, m) in items.iter().enumerate() {
-        match parcel_from_fields(Fields::new(|k| as_text(m, k))) {
+        match parcel_patch_from_fields(Fields::new(|k| patch_text(m, k))) {
             Ok(p) => parcels.push(p),
             Err(e) => errors.extend(
                 e.into_iter()
@@ -508,7 +510,7 @@ pub async fn api_upsert(
     }
     let report = st
         .store
-        .upsert_parcels(&u.0.actor(), &scope, &parcels)
+        .merge_parcels(&u.0.actor(), &scope, &parcels)
         .await
         .map_err(|e| store_rows(e, many))?;
     Ok(Json(report.into()))
