@@ -27,6 +27,7 @@ pub fn router() -> Router<Shared> {
         .route("/import/template.xlsx", get(template))
         .route("/enterprises/import", get(stats_page).post(stats_upload))
         .route("/enterprises/import/template.xlsx", get(stats_template))
+        .route("/enterprises/stats/export.xlsx", get(stats_export))
 }
 
 /// What an import wrote, and notices for the user (hidden rows that were
@@ -319,6 +320,68 @@ async fn stats_upload(
             .into_response()),
         Err(ImportError::Store(e)) => Err(e.into()),
     }
+}
+
+/// Filters of the statistics export: township code, months from/to (YYYY-MM).
+#[derive(serde::Deserialize, Default)]
+pub struct StatsExportQuery {
+    township: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// Rows read from the database per query while exporting statistics.
+const EXPORT_PAGE: i64 = 2_000;
+
+/// The stored months (latest revision) as the statistics template's 月度统计
+/// sheet, read from the database a page at a time (admins, as the import).
+async fn stats_export(
+    State(st): State<Shared>,
+    page: Page,
+    axum::extract::Query(q): axum::extract::Query<StatsExportQuery>,
+) -> Result<Response, AppError> {
+    page.require_admin()?;
+    let month =
+        |name: &str, v: &Option<String>| -> Result<Option<domain::projects::Period>, AppError> {
+            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                None => Ok(None),
+                Some(s) => domain::projects::Period::parse(s)
+                    .map(Some)
+                    .map_err(|m| AppError::BadRequest(format!("{name}：{m}"))),
+            }
+        };
+    let filter = store::enterprises::StatsFilter {
+        township: q.township.filter(|s| !s.trim().is_empty()),
+        from: month("from", &q.from)?,
+        to: month("to", &q.to)?,
+    };
+    let mut out =
+        office::export::StatsExport::new().map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut after: Option<(String, String)> = None;
+    loop {
+        let rows = st
+            .store
+            .stats_page(&filter, after.as_ref(), EXPORT_PAGE)
+            .await?;
+        for (s, name) in &rows {
+            out.push(s, name)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+        match rows.last() {
+            Some((s, _)) if rows.len() as i64 == EXPORT_PAGE => {
+                after = Some((s.credit_code.as_str().to_string(), s.period.to_string()));
+            }
+            _ => break,
+        }
+    }
+    let bytes = out
+        .finish()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(crate::layout::xlsx_download(
+        bytes,
+        "enterprise-stats.xlsx",
+        "企业月度统计.xlsx",
+    ))
 }
 
 /// The file of a multipart upload's `file` field: its name and bytes.

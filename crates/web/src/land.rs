@@ -18,7 +18,6 @@ use domain::format::{format_scaled, mu, parse_scaled};
 use domain::land::Parcel;
 use domain::projects::fields::{Fields, parcel_from_fields, parcel_patch_from_fields};
 use domain::users::{FieldError, Scope};
-use office::xlsx::{Cell, Sheet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -208,49 +207,24 @@ async fn list(
     })
 }
 
+/// The parcels the filters select, in the import template's 地块 sheet
+/// (township by name), so the file can be edited and imported back.
 async fn export(
     State(st): State<Shared>,
     _page: Page,
     Query(q): Query<ParcelQuery>,
 ) -> Result<Response, AppError> {
     let sel = select(&st, &q).await?;
-    let headers = [
-        "地块编号",
-        "所在镇街",
-        "面积（亩）",
-        "征收日期",
-        "供地日期",
-        "供地项目编号",
-        "供地项目",
-        "备注",
-    ]
-    .map(String::from)
-    .to_vec();
-    let rows = sel
+    let parcels: Vec<Parcel> = sel
         .rows
         .iter()
         .map(|r| {
-            let p = &r.parcel;
-            let d = |d: Option<chrono::NaiveDate>| {
-                Cell::from(d.map(|d| d.to_string()).unwrap_or_default())
-            };
-            vec![
-                p.code.as_str().into(),
-                r.township_name.as_str().into(),
-                mu(p.area_millimu).into(),
-                d(p.expropriated_on),
-                d(p.supplied_on),
-                p.project_code.as_str().into(),
-                r.project_name.as_str().into(),
-                p.notes.as_str().into(),
-            ]
+            let mut p = r.parcel.clone();
+            p.township_code = r.township_name.clone();
+            p
         })
         .collect();
-    let bytes = crate::layout::write_xlsx(&[Sheet {
-        name: "地块".into(),
-        headers,
-        rows,
-    }])?;
+    let bytes = crate::layout::write_xlsx(&[office::export::parcels(&parcels)])?;
     Ok(crate::layout::xlsx_download(
         bytes,
         "land-parcels.xlsx",

@@ -1086,3 +1086,97 @@ async fn a_partial_api_upsert_keeps_the_fields_it_leaves_out() {
     let p = app.store.parcel("DK-9").await.unwrap().unwrap().parcel;
     assert_eq!((p.area_millimu, p.notes.as_str()), (1500, "b"));
 }
+
+/// Downloads a file.
+async fn download(c: &reqwest::Client, app: &TestApp, path: &str) -> Vec<u8> {
+    let r = c.get(app.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test]
+async fn exports_import_back_without_any_change() {
+    let app = spawn_app().await;
+    let (c, csrf) = app.login("admin").await;
+    let (s, html) = upload(&c, &app, &csrf, good_workbook()).await;
+    assert_eq!(s, 200, "{html}");
+    let projects = app.store.projects().await.unwrap();
+    let parcels = app.store.parcels().await.unwrap();
+
+    // The exports carry the template's headers, numbers and date cells.
+    let xp = download(&c, &app, "/projects/export.xlsx").await;
+    let book = office::import::read(&xp).unwrap();
+    assert_eq!(book.projects.len(), 3);
+    let xl = download(&c, &app, "/land-parcels/export.xlsx").await;
+    assert_eq!(office::import::read(&xl).unwrap().parcels.len(), 2);
+    let audit = audit_total(&app).await;
+    let (s, html) = upload(&c, &app, &csrf, xp).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("项目：新建 0，更新 0，未变 3"), "{html}");
+    let (s, html) = upload(&c, &app, &csrf, xl).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("地块：新建 0，更新 0，未变 2"), "{html}");
+    assert_eq!(audit_total(&app).await, audit, "nothing written");
+    let same = |a: &[store::projects::ProjectRecord], b: &[store::projects::ProjectRecord]| {
+        a.iter()
+            .map(|r| &r.project)
+            .eq(b.iter().map(|r| &r.project))
+    };
+    assert!(same(&projects, &app.store.projects().await.unwrap()));
+    assert!(
+        parcels.iter().map(|r| &r.parcel).eq(app
+            .store
+            .parcels()
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| &r.parcel))
+    );
+
+    // Statistics: export, import back, nothing changes; filters apply.
+    let token = app.token("admin").await;
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/enterprises"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"credit_code": "91350100M000100Y43", "name": "甲", "township_code": "yongzhong", "industry_code": "3443"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let months = stats_book(&[
+        ("91350100M000100Y43", "2006-01", 1000, 900),
+        ("91350100M000100Y43", "2006-02", 1100, 1000),
+    ]);
+    let (s, html) = upload_to(&c, &app, "/enterprises/import", &csrf, months).await;
+    assert_eq!(s, 200, "{html}");
+    let xs = download(&c, &app, "/enterprises/stats/export.xlsx").await;
+    let rows = office::import::read_stats(&xs).unwrap().rows;
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1].1.record.output_value_yuan, 1100);
+    assert_eq!(rows[1].1.record.employees, 30);
+    let (s, html) = upload_to(&c, &app, "/enterprises/import", &csrf, xs).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("新增 0 条，修订 0 条，未变 2 条"), "{html}");
+    let feb = download(
+        &c,
+        &app,
+        "/enterprises/stats/export.xlsx?from=2006-02&township=yongzhong",
+    )
+    .await;
+    assert_eq!(office::import::read_stats(&feb).unwrap().rows.len(), 1);
+    let none = download(&c, &app, "/enterprises/stats/export.xlsx?township=shacheng").await;
+    assert_eq!(office::import::read_stats(&none).unwrap().rows.len(), 0);
+    let r = c
+        .get(app.url("/enterprises/stats/export.xlsx?from=2006-13"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let (leader, _) = app.login("leader").await;
+    let r = leader
+        .get(app.url("/enterprises/stats/export.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
