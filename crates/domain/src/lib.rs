@@ -3,7 +3,8 @@
 //! One folder per concept: `org` (units, working groups, leadership),
 //! `campaign` (campaigns, targets, awards and the built-in templates),
 //! `users` (roles and what they may do), `format` (display of money, land, rates),
-//! `demo` (the deterministic 2006 Longwan demo pipeline).
+//! `demo` (the deterministic 2006 Longwan demo pipeline), `patch` (partial
+//! updates: what an import row or API object sent, merged with what is stored).
 
 pub mod calendar;
 pub mod campaign;
@@ -14,6 +15,7 @@ pub mod format;
 pub mod land;
 pub mod meetings;
 pub mod org;
+pub mod patch;
 pub mod projects;
 pub mod requests;
 pub mod targets;

@@ -3,8 +3,10 @@
 //! reads the import workbook (项目, 月度进展, 地块) into domain records, all or
 //! nothing with every bad cell named, and writes its template. `docx` writes
 //! official documents (公文: 通报, 督查通报, 会议纪要) as .docx in the
-//! GB/T 9704-2012 layout.
+//! GB/T 9704-2012 layout. `export` writes projects, parcels and statistics
+//! in the import template's shape, so an export can be edited and imported.
 
 pub mod docx;
+pub mod export;
 pub mod import;
 pub mod xlsx;

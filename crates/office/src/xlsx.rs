@@ -1,12 +1,23 @@
-//! Writing tables to .xlsx.
+//! Writing tables to .xlsx: whole sheets (`write`), or rows added one at a
+//! time (`SheetWriter`) so a long export need not be held as cells first.
 
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-/// A cell: text or an integer (kept a number so Excel can sum it).
+/// A cell: text, an integer or a decimal (kept numbers so Excel can sum
+/// them), or a date (a real Excel date cell).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
     Int(i64),
+    Number(f64),
+    Date(NaiveDate),
+}
+
+impl From<Option<NaiveDate>> for Cell {
+    fn from(d: Option<NaiveDate>) -> Self {
+        d.map_or(Cell::Text(String::new()), Cell::Date)
+    }
 }
 
 impl From<&str> for Cell {
@@ -54,6 +65,8 @@ pub fn write(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxWriteError> {
                 .map(|r| match r.get(c) {
                     Some(Cell::Text(t)) => t.chars().count() * 2,
                     Some(Cell::Int(v)) => v.to_string().len(),
+                    Some(Cell::Number(v)) => v.to_string().len(),
+                    Some(Cell::Date(_)) => 10,
                     None => 0,
                 })
                 .chain([h.chars().count() * 2])
@@ -63,18 +76,90 @@ pub fn write(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxWriteError> {
             ws.set_column_width(c as u16, width as f64 + 2.0)
                 .map_err(e)?;
         }
+        let date = date_format();
         for (r, row) in s.rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (r as u32 + 1, c as u16);
-                match cell {
-                    Cell::Text(t) => ws.write_string(r, c, t).map_err(e)?,
-                    Cell::Int(v) => ws.write_number(r, c, *v as f64).map_err(e)?,
-                };
-            }
+            put_row(ws, r as u32 + 1, row, &date).map_err(e)?;
         }
         ws.set_freeze_panes(1, 0).map_err(e)?;
     }
     wb.save_to_buffer().map_err(e)
+}
+
+fn date_format() -> Format {
+    Format::new().set_num_format("yyyy-mm-dd")
+}
+
+fn put_row(ws: &mut Worksheet, r: u32, row: &[Cell], date: &Format) -> Result<(), XlsxError> {
+    for (c, cell) in row.iter().enumerate() {
+        let c = c as u16;
+        match cell {
+            // An empty text cell is left blank (not an empty string).
+            Cell::Text(t) if t.is_empty() => {}
+            Cell::Text(t) => {
+                ws.write_string(r, c, t)?;
+            }
+            Cell::Int(v) => {
+                ws.write_number(r, c, *v as f64)?;
+            }
+            Cell::Number(v) => {
+                ws.write_number(r, c, *v)?;
+            }
+            Cell::Date(d) => {
+                let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+                ws.write_datetime_with_format(r, c, &dt, date)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One sheet written a row at a time: headers first (bold, frozen), then
+/// `push` each row, then `finish`.
+pub struct SheetWriter {
+    wb: Workbook,
+    next_row: u32,
+    date: Format,
+}
+
+impl SheetWriter {
+    /// A workbook of one sheet named `name` with `headers` and column widths.
+    pub fn new(name: &str, headers: &[String], widths: &[f64]) -> Result<Self, XlsxWriteError> {
+        let e = |e: XlsxError| XlsxWriteError(e.to_string());
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name(name).map_err(e)?;
+        let bold = Format::new().set_bold();
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &bold)
+                .map_err(e)?;
+            let w = widths.get(c).copied().unwrap_or(12.0);
+            ws.set_column_width(c as u16, w).map_err(e)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(e)?;
+        Ok(SheetWriter {
+            wb,
+            next_row: 1,
+            date: date_format(),
+        })
+    }
+
+    /// Adds a row under the last one.
+    pub fn push(&mut self, row: &[Cell]) -> Result<(), XlsxWriteError> {
+        let ws = self
+            .wb
+            .worksheet_from_index(0)
+            .map_err(|e| XlsxWriteError(e.to_string()))?;
+        put_row(ws, self.next_row, row, &self.date).map_err(|e| XlsxWriteError(e.to_string()))?;
+        self.next_row += 1;
+        Ok(())
+    }
+
+    /// The .xlsx file.
+    pub fn finish(mut self) -> Result<Vec<u8>, XlsxWriteError> {
+        self.wb
+            .save_to_buffer()
+            .map_err(|e| XlsxWriteError(e.to_string()))
+    }
 }
 
 #[cfg(test)]

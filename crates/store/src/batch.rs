@@ -3,6 +3,10 @@
 //! the editor's scope), and only a clean batch is written, in one transaction.
 //! Rows equal to what is stored change nothing, so re-sending is idempotent.
 //! The single-part upserts and the Excel import all come through here.
+//!
+//! Projects and parcels arrive as patches (`domain::patch`): a row that sends
+//! only some fields is merged with the stored record first, and the merged
+//! record is what the rules check and what is written.
 
 use crate::audit::{self, Actor};
 use crate::land::ParcelRecord;
@@ -12,6 +16,7 @@ use crate::projects::{
 };
 use crate::{Result, Store, StoreError, now_text};
 use domain::land::Parcel;
+use domain::patch::Patch;
 use domain::projects::{Dates, Project};
 use domain::users::Scope;
 use serde::Serialize;
@@ -21,8 +26,8 @@ use std::collections::{HashMap, HashSet};
 /// What to write.
 #[derive(Debug, Clone, Default)]
 pub struct Batch {
-    pub projects: Vec<Project>,
-    pub parcels: Vec<Parcel>,
+    pub projects: Vec<Patch<Project>>,
+    pub parcels: Vec<Patch<Parcel>>,
     pub progress: Vec<ProgressEntry>,
 }
 
@@ -34,21 +39,22 @@ pub struct BatchReport {
     pub progress: UpsertReport,
 }
 
-struct ProjectPlan<'a> {
-    p: &'a Project,
+struct ProjectPlan {
+    /// The project as it will be stored (the patch merged).
+    p: Project,
     township_id: i64,
     unit_id: Option<i64>,
 }
 
-struct ParcelPlan<'a> {
-    p: &'a Parcel,
+struct ParcelPlan {
+    p: Parcel,
     township_id: i64,
 }
 
 /// A checked batch, ready to write.
-struct Plan<'a> {
-    projects: Vec<ProjectPlan<'a>>,
-    parcels: Vec<ParcelPlan<'a>>,
+struct Plan {
+    projects: Vec<ProjectPlan>,
+    parcels: Vec<ParcelPlan>,
     existing: HashMap<String, ProjectRecord>,
     stored_parcels: HashMap<String, ParcelRecord>,
 }
@@ -92,11 +98,19 @@ impl Store {
             write_progress(&mut tx, actor, e, &now, &mut report.progress).await?;
         }
         tx.commit().await?;
-        let mut projects: Vec<String> = batch.projects.iter().map(|p| p.code.clone()).collect();
+        let mut projects: Vec<String> = batch
+            .projects
+            .iter()
+            .map(|p| p.record.code.clone())
+            .collect();
         projects.extend(batch.progress.iter().map(|e| e.project_code.clone()));
         projects.sort();
         projects.dedup();
-        let parcels = batch.parcels.iter().map(|p| p.code.clone()).collect();
+        let parcels = batch
+            .parcels
+            .iter()
+            .map(|p| p.record.code.clone())
+            .collect();
         self.changed(vec![
             crate::targets::Change::Projects(projects),
             crate::targets::Change::Parcels(parcels),
@@ -111,7 +125,7 @@ impl Store {
         self.plan(scope, batch).await.map(|_| ())
     }
 
-    async fn plan<'a>(&self, scope: &Scope, batch: &'a Batch) -> Result<Plan<'a>> {
+    async fn plan(&self, scope: &Scope, batch: &Batch) -> Result<Plan> {
         let units = UnitIndex::load(self).await?;
         let existing: HashMap<String, ProjectRecord> = self
             .projects()
@@ -130,13 +144,21 @@ impl Store {
         };
         let mut errs = Vec::new();
 
-        // Projects.
+        // Projects: each patch merged with what is stored, then checked.
         let mut seen = HashSet::new();
         let mut project_plans = Vec::new();
-        for (i, p) in batch.projects.iter().enumerate() {
+        let mut merged_projects = Vec::new();
+        for (i, patch) in batch.projects.iter().enumerate() {
             let err = |f: &str, m: String| RowError::new(Part::Projects, i, f, m);
+            let p = match patch.merge(existing.get(&patch.record.code).map(|r| &r.project)) {
+                Ok(p) => p,
+                Err(e) => {
+                    errs.extend(e.into_iter().map(|e| err(&e.field, e.message)));
+                    patch.record.clone()
+                }
+            };
             errs.extend(p.check().into_iter().map(|e| err(&e.field, e.message)));
-            if !seen.insert(p.code.as_str()) {
+            if !seen.insert(patch.record.code.as_str()) {
                 errs.push(err("code", format!("项目编号“{}”在本批数据中重复", p.code)));
             }
             let t = units
@@ -157,11 +179,12 @@ impl Store {
             }
             if let (Some(township_id), Some(unit_id)) = (t, u) {
                 project_plans.push(ProjectPlan {
-                    p,
+                    p: p.clone(),
                     township_id,
                     unit_id,
                 });
             }
+            merged_projects.push(p);
         }
         // What a project will look like after the batch: for scope checks and references.
         let mut after: HashMap<&str, (&str, &str)> = existing
@@ -176,17 +199,25 @@ impl Store {
                 )
             })
             .collect();
-        for p in &batch.projects {
+        for p in &merged_projects {
             after.insert(&p.code, (&p.township_code, &p.responsible_unit_code));
         }
 
         // Parcels.
         let mut seen = HashSet::new();
         let mut parcel_plans = Vec::new();
-        for (i, p) in batch.parcels.iter().enumerate() {
+        for (i, patch) in batch.parcels.iter().enumerate() {
             let err = |f: &str, m: String| RowError::new(Part::Parcels, i, f, m);
+            let p = match patch.merge(parcels.get(&patch.record.code).map(|r| &r.parcel)) {
+                Ok(p) => p,
+                Err(e) => {
+                    errs.extend(e.into_iter().map(|e| err(&e.field, e.message)));
+                    patch.record.clone()
+                }
+            };
+            let p = &p;
             errs.extend(p.check().into_iter().map(|e| err(&e.field, e.message)));
-            if !seen.insert(p.code.as_str()) {
+            if !seen.insert(patch.record.code.as_str()) {
                 errs.push(err("code", format!("地块编号“{}”在本批数据中重复", p.code)));
             }
             if !p.project_code.is_empty() && !after.contains_key(p.project_code.as_str()) {
@@ -206,7 +237,10 @@ impl Store {
                 errs.push(err("scope", "只能修改本单位辖区内的地块".into()));
             }
             if let Some(township_id) = t {
-                parcel_plans.push(ParcelPlan { p, township_id });
+                parcel_plans.push(ParcelPlan {
+                    p: p.clone(),
+                    township_id,
+                });
             }
         }
 
@@ -268,12 +302,12 @@ async fn project_id(tx: &mut Transaction<'_, Any>, code: &str) -> Result<i64> {
 async fn write_project(
     tx: &mut Transaction<'_, Any>,
     actor: &Actor,
-    plan: &ProjectPlan<'_>,
+    plan: &ProjectPlan,
     old: Option<&ProjectRecord>,
     now: &str,
     report: &mut UpsertReport,
 ) -> Result<()> {
-    let p = plan.p;
+    let p = &plan.p;
     match old {
         Some(o) if &o.project == p => report.unchanged += 1,
         Some(o) => {
@@ -335,12 +369,12 @@ async fn write_project(
 async fn write_parcel(
     tx: &mut Transaction<'_, Any>,
     actor: &Actor,
-    plan: &ParcelPlan<'_>,
+    plan: &ParcelPlan,
     old: Option<&ParcelRecord>,
     now: &str,
     report: &mut UpsertReport,
 ) -> Result<()> {
-    let p = plan.p;
+    let p = &plan.p;
     if old.is_some_and(|o| &o.parcel == p) {
         report.unchanged += 1;
         return Ok(());

@@ -6,6 +6,7 @@ use crate::projects::{Part, RowError, UnitIndex, UpsertReport};
 use crate::{Result, Store, StoreError, now_text};
 use domain::enterprises::input::{Brand, Enterprise, Stat};
 use domain::enterprises::{BrandLevel, BrandStatus, Tier, name_key};
+use domain::patch::Patch;
 use serde::Serialize;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
@@ -55,6 +56,15 @@ impl EnterpriseRecord {
             .map(|y| y.tier)
             .unwrap_or(Tier::None)
     }
+}
+
+/// Which stored months an export takes.
+#[derive(Debug, Clone, Default)]
+pub struct StatsFilter {
+    /// The enterprise's township (unit code).
+    pub township: Option<String>,
+    pub from: Option<domain::projects::Period>,
+    pub to: Option<domain::projects::Period>,
 }
 
 /// A stored month of statistics (the latest revision).
@@ -392,8 +402,23 @@ impl Store {
 
     /// Writes monthly statistics, all or nothing. A month sent again with
     /// other figures becomes a new revision; the old figures are kept.
-    /// One audit row records the batch.
+    /// One audit row records the batch. Every figure is sent: see
+    /// `merge_stats` for rows that send only some.
     pub async fn upsert_stats(&self, actor: &Actor, rows: &[Stat]) -> Result<UpsertReport> {
+        let patches: Vec<Patch<Stat>> = rows.iter().cloned().map(Patch::full).collect();
+        self.merge_stats(actor, &patches).await
+    }
+
+    /// Writes monthly statistics sent as patches, all or nothing: a month
+    /// already stored becomes a new revision holding the latest revision's
+    /// figures with the sent ones replaced (the others kept); a new month
+    /// needs its required figures.
+    pub async fn merge_stats(
+        &self,
+        actor: &Actor,
+        patches: &[Patch<Stat>],
+    ) -> Result<UpsertReport> {
+        let rows: Vec<&Stat> = patches.iter().map(|p| &p.record).collect();
         // A few rows (an API call) look up only their enterprises and stored
         // months; a file reads each whole table or month once.
         let few = rows.len() <= FEW_STATS;
@@ -491,11 +516,38 @@ impl Store {
                 );
             }
         }
+        // Each patch merged with the latest revision.
+        let mut merged = Vec::with_capacity(patches.len());
+        for (i, patch) in patches.iter().enumerate() {
+            let s = &patch.record;
+            let id = ids[s.credit_code.as_str()];
+            let old = stored.get(&(id, s.period.to_string())).map(|(v, _)| Stat {
+                credit_code: s.credit_code.clone(),
+                period: s.period,
+                output_value_yuan: v[0],
+                sales_value_yuan: v[1],
+                electricity_kwh: v[2],
+                energy_kgce: v[3],
+                tax_yuan: v[4],
+                employees: v[5],
+                land_millimu: v[6],
+            });
+            match patch.merge(old.as_ref()) {
+                Ok(m) => merged.push(m),
+                Err(e) => errs.extend(
+                    e.into_iter()
+                        .map(|e| RowError::new(Part::Progress, i, &e.field, e.message)),
+                ),
+            }
+        }
+        if !errs.is_empty() {
+            return Err(StoreError::InvalidRows(errs));
+        }
         let now = now_text();
         let mut report = UpsertReport::default();
         let mut tx = self.pool().begin().await?;
         let mut fresh: Vec<(i64, String, Vec<i64>)> = Vec::new();
-        for s in rows {
+        for s in &merged {
             let id = ids[s.credit_code.as_str()];
             let period = s.period.to_string();
             let vals = vec![
@@ -616,6 +668,81 @@ impl Store {
         }
         self.changed(changes).await;
         Ok(report)
+    }
+
+    /// One page of stored months (their latest revision) for an export, in
+    /// (credit code, month) order, starting after `after`; `limit` rows at
+    /// most. Filters: the enterprise's township code, months from/to.
+    pub async fn stats_page(
+        &self,
+        f: &StatsFilter,
+        after: Option<&(String, String)>,
+        limit: i64,
+    ) -> Result<Vec<(Stat, String)>> {
+        let mut sql = String::from(
+            "SELECT e.credit_code, e.name, s.period, s.output_value_yuan, s.sales_value_yuan, s.electricity_kwh, \
+             s.energy_kgce, s.tax_yuan, s.employees, s.land_millimu \
+             FROM enterprise_stats s JOIN enterprises e ON e.id = s.enterprise_id \
+             JOIN org_units u ON u.id = e.township_id WHERE 1 = 1",
+        );
+        let mut binds: Vec<String> = Vec::new();
+        let param = |binds: &mut Vec<String>, v: String| {
+            binds.push(v);
+            format!("${}", binds.len())
+        };
+        if let Some(t) = &f.township {
+            let p = param(&mut binds, t.clone());
+            sql.push_str(&format!(" AND u.code = {p}"));
+        }
+        if let Some(from) = f.from {
+            let p = param(&mut binds, from.to_string());
+            sql.push_str(&format!(" AND s.period >= {p}"));
+        }
+        if let Some(to) = f.to {
+            let p = param(&mut binds, to.to_string());
+            sql.push_str(&format!(" AND s.period <= {p}"));
+        }
+        if let Some((code, period)) = after {
+            let a = param(&mut binds, code.clone());
+            let b = param(&mut binds, code.clone());
+            let c = param(&mut binds, period.clone());
+            sql.push_str(&format!(
+                " AND (e.credit_code > {a} OR (e.credit_code = {b} AND s.period > {c}))"
+            ));
+        }
+        // The limit is a number, not text from outside.
+        sql.push_str(&format!(
+            " ORDER BY e.credit_code, s.period LIMIT {}",
+            limit.max(1)
+        ));
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for b in &binds {
+            q = q.bind(b.as_str());
+        }
+        q.fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                let code: String = r.try_get("credit_code")?;
+                let period: String = r.try_get("period")?;
+                let stat = Stat {
+                    credit_code: domain::enterprises::CreditCode::parse(&code).map_err(|m| {
+                        StoreError::Invalid(vec![domain::users::FieldError::new("credit_code", m)])
+                    })?,
+                    period: domain::projects::Period::parse(&period).map_err(|m| {
+                        StoreError::Invalid(vec![domain::users::FieldError::new("period", m)])
+                    })?,
+                    output_value_yuan: r.try_get("output_value_yuan")?,
+                    sales_value_yuan: r.try_get("sales_value_yuan")?,
+                    electricity_kwh: r.try_get("electricity_kwh")?,
+                    energy_kgce: r.try_get("energy_kgce")?,
+                    tax_yuan: r.try_get("tax_yuan")?,
+                    employees: r.try_get("employees")?,
+                    land_millimu: r.try_get("land_millimu")?,
+                };
+                Ok((stat, r.try_get("name")?))
+            })
+            .collect()
     }
 
     /// An enterprise's monthly statistics, by period.

@@ -4,6 +4,7 @@ use crate::audit::Actor;
 use crate::projects::{Batch, UpsertReport, date};
 use crate::{Result, Store};
 use domain::land::Parcel;
+use domain::patch::Patch;
 use domain::users::Scope;
 use serde::Serialize;
 use sqlx::Row;
@@ -84,6 +85,20 @@ impl Store {
         actor: &Actor,
         scope: &Scope,
         rows: &[Parcel],
+    ) -> Result<UpsertReport> {
+        let batch = Batch {
+            parcels: rows.iter().cloned().map(Patch::full).collect(),
+            ..Default::default()
+        };
+        Ok(self.apply_batch(actor, scope, &batch).await?.parcels)
+    }
+
+    /// Like `upsert_parcels`, for partial records merged with what is stored.
+    pub async fn merge_parcels(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        rows: &[Patch<Parcel>],
     ) -> Result<UpsertReport> {
         let batch = Batch {
             parcels: rows.to_vec(),

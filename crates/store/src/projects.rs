@@ -5,6 +5,7 @@ use crate::audit::Actor;
 pub use crate::batch::Batch;
 use crate::{Result, Store, StoreError};
 use chrono::NaiveDate;
+use domain::patch::Patch;
 use domain::projects::{Dates, Milestone, Period, Project, ProjectKind, ProjectStatus};
 use domain::users::Scope;
 use serde::Serialize;
@@ -279,6 +280,22 @@ impl Store {
         actor: &Actor,
         scope: &Scope,
         rows: &[Project],
+    ) -> Result<UpsertReport> {
+        let batch = Batch {
+            projects: rows.iter().cloned().map(Patch::full).collect(),
+            ..Default::default()
+        };
+        Ok(self.apply_batch(actor, scope, &batch).await?.projects)
+    }
+
+    /// Like `upsert_projects`, for partial records: each patch is merged with
+    /// the stored project (fields not sent keep their value) before the rules
+    /// are checked; a new project needs its required fields.
+    pub async fn merge_projects(
+        &self,
+        actor: &Actor,
+        scope: &Scope,
+        rows: &[Patch<Project>],
     ) -> Result<UpsertReport> {
         let batch = Batch {
             projects: rows.to_vec(),

@@ -6,6 +6,7 @@
 use domain::campaign::template;
 use domain::enterprises::input::{Brand, Enterprise, Stat};
 use domain::enterprises::{BrandLevel, BrandStatus, CreditCode};
+use domain::patch::Patch;
 use domain::projects::Period;
 use domain::targets::fast::Aggregates;
 use domain::targets::{Dimension, Outcome, breakdown, evaluate};
@@ -158,8 +159,8 @@ async fn writes_kept_in_memory_equal_a_fresh_load() {
             &sys,
             &domain::users::Scope::All,
             &Batch {
-                projects: changed,
-                parcels: moved_parcels,
+                projects: changed.into_iter().map(Patch::full).collect(),
+                parcels: moved_parcels.into_iter().map(Patch::full).collect(),
                 progress,
             },
         )

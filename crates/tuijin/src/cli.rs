@@ -225,7 +225,11 @@ pub async fn run() -> anyhow::Result<()> {
             if stats {
                 let started = std::time::Instant::now();
                 return match web::imports::import_stats(&s, &actor, &bytes).await {
-                    Ok(r) => {
+                    Ok(done) => {
+                        let r = done.report;
+                        for n in &done.notices {
+                            println!("提示：{n}");
+                        }
                         println!(
                             "导入完成（{:.1} 秒）：月度统计 新增 {} 修订 {} 未变 {}",
                             started.elapsed().as_secs_f64(),
@@ -257,7 +261,11 @@ pub async fn run() -> anyhow::Result<()> {
             match web::imports::import_workbook(&s, &actor, &domain::users::Scope::All, &bytes)
                 .await
             {
-                Ok(r) => {
+                Ok(done) => {
+                    let r = done.report;
+                    for n in &done.notices {
+                        println!("提示：{n}");
+                    }
                     println!(
                         "导入完成：项目 新建 {} 更新 {} 未变 {}；月度进展 新建 {} 更新 {} 未变 {}；地块 新建 {} 更新 {} 未变 {}",
                         r.projects.created,

@@ -11,8 +11,16 @@ use store::{Actor, Store};
 pub async fn load(s: &Store) -> anyhow::Result<()> {
     let d = domain::demo::longwan_2006();
     let batch = store::batch::Batch {
-        projects: d.projects,
-        parcels: d.parcels,
+        projects: d
+            .projects
+            .into_iter()
+            .map(domain::patch::Patch::full)
+            .collect(),
+        parcels: d
+            .parcels
+            .into_iter()
+            .map(domain::patch::Patch::full)
+            .collect(),
         progress: d
             .progress
             .into_iter()

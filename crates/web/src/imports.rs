@@ -27,6 +27,15 @@ pub fn router() -> Router<Shared> {
         .route("/import/template.xlsx", get(template))
         .route("/enterprises/import", get(stats_page).post(stats_upload))
         .route("/enterprises/import/template.xlsx", get(stats_template))
+        .route("/enterprises/stats/export.xlsx", get(stats_export))
+}
+
+/// What an import wrote, and notices for the user (hidden rows that were
+/// imported).
+#[derive(Debug)]
+pub struct Imported<R> {
+    pub report: R,
+    pub notices: Vec<String>,
 }
 
 /// Why an import wrote nothing.
@@ -45,7 +54,7 @@ pub async fn import_workbook(
     actor: &Actor,
     scope: &Scope,
     bytes: &[u8],
-) -> Result<BatchReport, ImportError> {
+) -> Result<Imported<BatchReport>, ImportError> {
     // Rows with bad cells are kept, as far as they could be read, so that their
     // references are checked too and every problem is reported in one pass.
     let (book, cell_errors) = office::import::read_lenient(bytes, true);
@@ -64,13 +73,13 @@ pub async fn import_workbook(
     let mut batch = Batch::default();
     let mut rows: HashMap<(Part, usize), usize> = HashMap::new();
     for (row, mut p) in book.projects {
-        p.township_code = code(&p.township_code);
-        p.responsible_unit_code = code(&p.responsible_unit_code);
+        p.record.township_code = code(&p.record.township_code);
+        p.record.responsible_unit_code = code(&p.record.responsible_unit_code);
         rows.insert((Part::Projects, batch.projects.len()), row);
         batch.projects.push(p);
     }
     for (row, mut p) in book.parcels {
-        p.township_code = code(&p.township_code);
+        p.record.township_code = code(&p.record.township_code);
         rows.insert((Part::Parcels, batch.parcels.len()), row);
         batch.parcels.push(p);
     }
@@ -126,7 +135,10 @@ pub async fn import_workbook(
         return Err(ImportError::Cells(all));
     }
     match store.apply_batch(actor, scope, &batch).await {
-        Ok(r) => Ok(r),
+        Ok(report) => Ok(Imported {
+            report,
+            notices: book.notices,
+        }),
         Err(StoreError::InvalidRows(e)) => Err(ImportError::Cells(cells(e))),
         Err(StoreError::OutOfScope(e)) => Err(ImportError::Denied(cells(e))),
         Err(e) => Err(ImportError::Store(e)),
@@ -138,6 +150,7 @@ pub async fn import_workbook(
 struct ImportPage {
     chrome: Chrome,
     report: Option<BatchReport>,
+    notices: Vec<String>,
     errors: Vec<CellError>,
     file_name: String,
 }
@@ -154,6 +167,7 @@ async fn page(page: Page) -> Result<ImportPage, AppError> {
     Ok(ImportPage {
         chrome: page.chrome("projects"),
         report: None,
+        notices: vec![],
         errors: vec![],
         file_name: String::new(),
     })
@@ -176,9 +190,10 @@ async fn upload(
     let (file_name, bytes) = uploaded_file(&mut form).await?;
     let chrome = page.chrome("projects");
     match import_workbook(&st.store, &page.user.actor(), &scope, &bytes).await {
-        Ok(report) => Ok(ImportPage {
+        Ok(done) => Ok(ImportPage {
             chrome,
-            report: Some(report),
+            report: Some(done.report),
+            notices: done.notices,
             errors: vec![],
             file_name,
         }
@@ -188,6 +203,7 @@ async fn upload(
             ImportPage {
                 chrome,
                 report: None,
+                notices: vec![],
                 errors,
                 file_name,
             },
@@ -198,6 +214,7 @@ async fn upload(
             ImportPage {
                 chrome,
                 report: None,
+                notices: vec![],
                 errors,
                 file_name,
             },
@@ -208,17 +225,21 @@ async fn upload(
 }
 
 /// Imports a workbook of enterprise monthly statistics (sheet 月度统计), all
-/// or nothing; a month sent again with other figures becomes a new revision.
+/// or nothing; a month sent again becomes a new revision: the latest
+/// revision's figures with the cells sent replaced.
 pub async fn import_stats(
     store: &Store,
     actor: &Actor,
     bytes: &[u8],
-) -> Result<store::projects::UpsertReport, ImportError> {
-    let rows = office::import::read_stats(bytes).map_err(ImportError::Cells)?;
-    let excel_rows: Vec<usize> = rows.iter().map(|(r, _)| *r).collect();
-    let stats: Vec<domain::enterprises::input::Stat> = rows.into_iter().map(|(_, s)| s).collect();
-    match store.upsert_stats(actor, &stats).await {
-        Ok(r) => Ok(r),
+) -> Result<Imported<store::projects::UpsertReport>, ImportError> {
+    let book = office::import::read_stats(bytes).map_err(ImportError::Cells)?;
+    let excel_rows: Vec<usize> = book.rows.iter().map(|(r, _)| *r).collect();
+    let stats: Vec<_> = book.rows.into_iter().map(|(_, s)| s).collect();
+    match store.merge_stats(actor, &stats).await {
+        Ok(report) => Ok(Imported {
+            report,
+            notices: book.notices,
+        }),
         Err(StoreError::InvalidRows(e)) => Err(ImportError::Cells(
             e.into_iter()
                 .map(|e| CellError {
@@ -238,6 +259,7 @@ pub async fn import_stats(
 struct StatsPage {
     chrome: Chrome,
     report: Option<store::projects::UpsertReport>,
+    notices: Vec<String>,
     errors: Vec<CellError>,
     file_name: String,
     seconds: String,
@@ -248,6 +270,7 @@ async fn stats_page(page: Page) -> Result<StatsPage, AppError> {
     Ok(StatsPage {
         chrome: page.chrome("enterprises"),
         report: None,
+        notices: vec![],
         errors: vec![],
         file_name: String::new(),
         seconds: String::new(),
@@ -274,9 +297,10 @@ async fn stats_upload(
     let seconds = format!("{:.1}", started.elapsed().as_secs_f64());
     let chrome = page.chrome("enterprises");
     match result {
-        Ok(report) => Ok(StatsPage {
+        Ok(done) => Ok(StatsPage {
             chrome,
-            report: Some(report),
+            report: Some(done.report),
+            notices: done.notices,
             errors: vec![],
             file_name,
             seconds,
@@ -287,6 +311,7 @@ async fn stats_upload(
             StatsPage {
                 chrome,
                 report: None,
+                notices: vec![],
                 errors,
                 file_name,
                 seconds,
@@ -295,6 +320,68 @@ async fn stats_upload(
             .into_response()),
         Err(ImportError::Store(e)) => Err(e.into()),
     }
+}
+
+/// Filters of the statistics export: township code, months from/to (YYYY-MM).
+#[derive(serde::Deserialize, Default)]
+pub struct StatsExportQuery {
+    township: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// Rows read from the database per query while exporting statistics.
+const EXPORT_PAGE: i64 = 2_000;
+
+/// The stored months (latest revision) as the statistics template's 月度统计
+/// sheet, read from the database a page at a time (admins, as the import).
+async fn stats_export(
+    State(st): State<Shared>,
+    page: Page,
+    axum::extract::Query(q): axum::extract::Query<StatsExportQuery>,
+) -> Result<Response, AppError> {
+    page.require_admin()?;
+    let month =
+        |name: &str, v: &Option<String>| -> Result<Option<domain::projects::Period>, AppError> {
+            match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                None => Ok(None),
+                Some(s) => domain::projects::Period::parse(s)
+                    .map(Some)
+                    .map_err(|m| AppError::BadRequest(format!("{name}：{m}"))),
+            }
+        };
+    let filter = store::enterprises::StatsFilter {
+        township: q.township.filter(|s| !s.trim().is_empty()),
+        from: month("from", &q.from)?,
+        to: month("to", &q.to)?,
+    };
+    let mut out =
+        office::export::StatsExport::new().map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut after: Option<(String, String)> = None;
+    loop {
+        let rows = st
+            .store
+            .stats_page(&filter, after.as_ref(), EXPORT_PAGE)
+            .await?;
+        for (s, name) in &rows {
+            out.push(s, name)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+        match rows.last() {
+            Some((s, _)) if rows.len() as i64 == EXPORT_PAGE => {
+                after = Some((s.credit_code.as_str().to_string(), s.period.to_string()));
+            }
+            _ => break,
+        }
+    }
+    let bytes = out
+        .finish()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(crate::layout::xlsx_download(
+        bytes,
+        "enterprise-stats.xlsx",
+        "企业月度统计.xlsx",
+    ))
 }
 
 /// The file of a multipart upload's `file` field: its name and bytes.

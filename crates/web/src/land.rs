@@ -5,7 +5,7 @@ use crate::Shared;
 use crate::auth::{ApiUser, Page};
 use crate::error::{ApiError, AppError};
 use crate::layout::{Chrome, Paging};
-use crate::projects::api_support::{as_text, items, prefixed, store_rows};
+use crate::projects::api_support::{items, patch_text, prefixed, store_rows};
 use crate::targets::as_of_for;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -16,9 +16,8 @@ use axum::routing::get;
 use axum::{Form, Json, Router};
 use domain::format::{format_scaled, mu, parse_scaled};
 use domain::land::Parcel;
-use domain::projects::fields::{Fields, parcel_from_fields};
+use domain::projects::fields::{Fields, parcel_from_fields, parcel_patch_from_fields};
 use domain::users::{FieldError, Scope};
-use office::xlsx::{Cell, Sheet};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -208,49 +207,24 @@ async fn list(
     })
 }
 
+/// The parcels the filters select, in the import template's 地块 sheet
+/// (township by name), so the file can be edited and imported back.
 async fn export(
     State(st): State<Shared>,
     _page: Page,
     Query(q): Query<ParcelQuery>,
 ) -> Result<Response, AppError> {
     let sel = select(&st, &q).await?;
-    let headers = [
-        "地块编号",
-        "所在镇街",
-        "面积（亩）",
-        "征收日期",
-        "供地日期",
-        "供地项目编号",
-        "供地项目",
-        "备注",
-    ]
-    .map(String::from)
-    .to_vec();
-    let rows = sel
+    let parcels: Vec<Parcel> = sel
         .rows
         .iter()
         .map(|r| {
-            let p = &r.parcel;
-            let d = |d: Option<chrono::NaiveDate>| {
-                Cell::from(d.map(|d| d.to_string()).unwrap_or_default())
-            };
-            vec![
-                p.code.as_str().into(),
-                r.township_name.as_str().into(),
-                mu(p.area_millimu).into(),
-                d(p.expropriated_on),
-                d(p.supplied_on),
-                p.project_code.as_str().into(),
-                r.project_name.as_str().into(),
-                p.notes.as_str().into(),
-            ]
+            let mut p = r.parcel.clone();
+            p.township_code = r.township_name.clone();
+            p
         })
         .collect();
-    let bytes = crate::layout::write_xlsx(&[Sheet {
-        name: "地块".into(),
-        headers,
-        rows,
-    }])?;
+    let bytes = crate::layout::write_xlsx(&[office::export::parcels(&parcels)])?;
     Ok(crate::layout::xlsx_download(
         bytes,
         "land-parcels.xlsx",
@@ -479,7 +453,9 @@ pub struct ParcelJson {
     notes: Option<String>,
 }
 
-/// Creates or updates land parcels by code: one object or an array, all or nothing.
+/// Creates or updates land parcels by code: one object or an array, all or
+/// nothing. Fields left out keep their stored value; `null` clears an
+/// optional one; a new parcel needs `township_code` and `area_millimu`.
 #[utoipa::path(post, path = "/api/v1/land-parcels", tag = "land", request_body = ParcelJson, security(("bearer" = [])),
     responses((status = 200, body = crate::projects::UpsertJson), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_upsert(
@@ -495,7 +471,7 @@ pub async fn api_upsert(
     let mut parcels = Vec::new();
     let mut errors = Vec::new();
     for (i, m) in items.iter().enumerate() {
-        match parcel_from_fields(Fields::new(|k| as_text(m, k))) {
+        match parcel_patch_from_fields(Fields::new(|k| patch_text(m, k))) {
             Ok(p) => parcels.push(p),
             Err(e) => errors.extend(
                 e.into_iter()
@@ -508,7 +484,7 @@ pub async fn api_upsert(
     }
     let report = st
         .store
-        .upsert_parcels(&u.0.actor(), &scope, &parcels)
+        .merge_parcels(&u.0.actor(), &scope, &parcels)
         .await
         .map_err(|e| store_rows(e, many))?;
     Ok(Json(report.into()))

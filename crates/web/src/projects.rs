@@ -5,7 +5,7 @@
 mod api;
 pub(crate) mod api_support {
     //! JSON body helpers shared by the upsert endpoints.
-    pub(crate) use super::api::{as_text, items, prefixed, store_rows};
+    pub(crate) use super::api::{as_text, items, patch_text, prefixed, store_rows};
 }
 mod form;
 mod list;

@@ -794,3 +794,389 @@ async fn enterprise_statistics_import_all_or_nothing_with_revisions() {
         403
     );
 }
+
+/// A project as stored, by code.
+async fn project(app: &TestApp, code: &str) -> domain::projects::Project {
+    app.store.project(code).await.unwrap().unwrap().project
+}
+
+#[tokio::test]
+async fn a_partial_sheet_changes_only_the_cells_it_fills() {
+    let app = spawn_app().await;
+    let (c, csrf) = app.login("admin").await;
+    let (s, html) = upload(&c, &app, &csrf, good_workbook()).await;
+    assert_eq!(s, 200, "{html}");
+    let (one, two) = (project(&app, "IMP-1").await, project(&app, "IMP-2").await);
+
+    // Only 项目编号, 备注 and 开工日期: IMP-1 clears its start date, IMP-2 gets a
+    // note; every other field (area, unit, dates, year ...) stays.
+    let partial = xlsx(vec![(
+        "项目",
+        vec!["项目编号", "备注", "开工日期"],
+        vec![
+            vec![S("IMP-1"), E, S("清空")],
+            vec![S("IMP-2"), S("补充说明"), E],
+        ],
+    )]);
+    let (s, html) = upload(&c, &app, &csrf, partial).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("项目：新建 0，更新 2，未变 0"), "{html}");
+    let mut want_one = one.clone();
+    want_one.dates.actual[Milestone::Started.index()] = None;
+    assert_eq!(project(&app, "IMP-1").await, want_one);
+    let mut want_two = two.clone();
+    want_two.notes = "补充说明".into();
+    assert_eq!(project(&app, "IMP-2").await, want_two);
+
+    // A new project still needs its required fields, named by column; a
+    // required field cannot be cleared.
+    let bad = xlsx(vec![(
+        "项目",
+        vec!["项目编号", "项目名称", "备注"],
+        vec![
+            vec![S("IMP-9"), E, S("只有备注")],
+            vec![S("IMP-1"), S("清空"), E],
+        ],
+    )]);
+    let (s, html) = upload(&c, &app, &csrf, bad).await;
+    assert_eq!(s, 422, "{html}");
+    let rows = error_rows(&html);
+    assert!(
+        listed(&rows, "项目", 2, "项目名称", "新项目须填写项目名称"),
+        "{rows:?}"
+    );
+    assert!(
+        listed(&rows, "项目", 2, "所在镇街", "新项目须填写所在镇街"),
+        "{rows:?}"
+    );
+    assert!(listed(&rows, "项目", 3, "项目名称", "不能清空"), "{rows:?}");
+    assert_eq!(project(&app, "IMP-1").await, want_one, "nothing written");
+
+    // A parcel sheet without 面积 updates a stored parcel's note only.
+    let before = app.store.parcel("DK-2").await.unwrap().unwrap().parcel;
+    let parcels = xlsx(vec![(
+        "地块",
+        vec!["地块编号", "备注"],
+        vec![vec![S("DK-2"), S("已复核")]],
+    )]);
+    let (s, html) = upload(&c, &app, &csrf, parcels).await;
+    assert_eq!(s, 200, "{html}");
+    let after = app.store.parcel("DK-2").await.unwrap().unwrap().parcel;
+    assert_eq!(after.area_millimu, before.area_millimu);
+    assert_eq!(after.expropriated_on, before.expropriated_on);
+    assert_eq!(after.notes, "已复核");
+}
+
+#[tokio::test]
+async fn misnamed_sheets_and_headers_are_refused_by_name() {
+    let app = spawn_app().await;
+    let (c, csrf) = app.login("admin").await;
+    let misnamed = xlsx(vec![(
+        "项目（6月）",
+        PROJECT_HEADER.to_vec(),
+        vec![vec![S("IMP-1"), S("甲"), S("永中街道"), S("工业项目")]],
+    )]);
+    let (s, html) = upload(&c, &app, &csrf, misnamed).await;
+    assert_eq!(s, 422, "{html}");
+    assert!(
+        html.contains("工作表“项目（6月）”不是可导入的工作表"),
+        "{html}"
+    );
+    assert!(html.contains("文件中没有可导入的工作表"), "{html}");
+    let blank_header = xlsx(vec![(
+        "项目",
+        vec!["项目编号", "项目名称", "所在镇街", "项目类型", ""],
+        vec![vec![
+            S("IMP-1"),
+            S("甲"),
+            S("永中街道"),
+            S("工业项目"),
+            S("丢失的数据"),
+        ]],
+    )]);
+    let (s, html) = upload(&c, &app, &csrf, blank_header).await;
+    assert_eq!(s, 422, "{html}");
+    assert!(html.contains("第 E 列没有列名"), "{html}");
+    assert_eq!(counts(&app).await, (0, 0));
+}
+
+/// A 月度统计 workbook of one enterprise and month with only these columns.
+fn stats_cells(header: &[&str], row: Vec<C>) -> Vec<u8> {
+    let mut h = vec!["统一社会信用代码", "月份"];
+    h.extend_from_slice(header);
+    let h: Vec<&'static str> = h
+        .into_iter()
+        .map(|s| &*Box::leak(s.to_string().into_boxed_str()))
+        .collect();
+    let mut cells = vec![S("91350100M000100Y43"), S("2006-03")];
+    cells.extend(row);
+    xlsx(vec![("月度统计", h, vec![cells])])
+}
+
+#[tokio::test]
+async fn a_statistics_correction_keeps_the_figures_it_leaves_out() {
+    let app = spawn_app().await;
+    let token = app.token("admin").await;
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/enterprises"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"credit_code": "91350100M000100Y43", "name": "甲", "township_code": "yongzhong", "industry_code": "3443"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (c, csrf) = app.login("admin").await;
+    let full = stats_cells(
+        &[
+            "工业总产值（元）",
+            "销售产值（元）",
+            "用电量（千瓦时）",
+            "税收（元）",
+            "从业人员（人）",
+        ],
+        vec![N(1000.0), N(900.0), N(50.0), N(30.0), N(12.0)],
+    );
+    let (s, html) = upload_to(&c, &app, "/enterprises/import", &csrf, full).await;
+    assert_eq!(s, 200, "{html}");
+    // Only the output value corrected; the empty tax cell keeps its figure.
+    let fix = stats_cells(&["工业总产值（元）", "税收（元）"], vec![N(1200.0), E]);
+    let (s, html) = upload_to(&c, &app, "/enterprises/import", &csrf, fix).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("修订 1 条"), "{html}");
+    let e = app
+        .store
+        .enterprise("91350100M000100Y43")
+        .await
+        .unwrap()
+        .unwrap();
+    let m = &app.store.stats_of(e.id).await.unwrap()[0];
+    assert_eq!(
+        (
+            m.output_value_yuan,
+            m.sales_value_yuan,
+            m.electricity_kwh,
+            m.tax_yuan,
+            m.employees,
+            m.revision
+        ),
+        (1200, 900, 50, 30, 12, 2)
+    );
+    // 清空 sets an optional figure to 0; a required one cannot be cleared.
+    let clear = stats_cells(&["用电量（千瓦时）"], vec![S("清空")]);
+    let (s, html) = upload_to(&c, &app, "/enterprises/import", &csrf, clear).await;
+    assert_eq!(s, 200, "{html}");
+    let m = &app.store.stats_of(e.id).await.unwrap()[0];
+    assert_eq!((m.electricity_kwh, m.tax_yuan, m.revision), (0, 30, 3));
+    let bad = stats_cells(&["销售产值（元）"], vec![S("清空")]);
+    let (s, html) = upload_to(&c, &app, "/enterprises/import", &csrf, bad).await;
+    assert_eq!(s, 422, "{html}");
+    assert!(
+        html.contains("销售产值是必填项，不能清空")
+            || html.contains("销售产值（元）是必填项，不能清空"),
+        "{html}"
+    );
+    // A new month needs both output values.
+    let new_month = xlsx(vec![(
+        "月度统计",
+        vec!["统一社会信用代码", "月份", "税收（元）"],
+        vec![vec![S("91350100M000100Y43"), S("2006-04"), N(5.0)]],
+    )]);
+    let (s, html) = upload_to(&c, &app, "/enterprises/import", &csrf, new_month).await;
+    assert_eq!(s, 422, "{html}");
+    assert!(html.contains("新月度统计须填写工业总产值"), "{html}");
+
+    // The API merges the same way: null clears, absent keeps.
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/enterprise-stats"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"credit_code": "91350100M000100Y43", "period": "2006-03", "sales_value_yuan": 950, "tax_yuan": null}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let m = &app.store.stats_of(e.id).await.unwrap()[0];
+    assert_eq!(
+        (
+            m.output_value_yuan,
+            m.sales_value_yuan,
+            m.tax_yuan,
+            m.employees,
+            m.revision
+        ),
+        (1200, 950, 0, 12, 4)
+    );
+}
+
+#[tokio::test]
+async fn a_partial_api_upsert_keeps_the_fields_it_leaves_out() {
+    let app = spawn_app().await;
+    let token = app.token("admin").await;
+    let c = reqwest::Client::new();
+    let post = |body: serde_json::Value| {
+        let c = c.clone();
+        let url = app.url("/api/v1/projects");
+        let token = token.clone();
+        async move {
+            let r = c
+                .post(url)
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (s, b) = post(serde_json::json!({
+        "code": "API-1", "name": "阀门项目", "township_code": "yongzhong", "kind": "industrial",
+        "planned_investment_yuan": 39_800_000, "land_area_millimu": 12_500, "notes": "原备注",
+        "reserved_on": "2006-01-05", "approved_on": "2006-02-01", "planned_started_on": "2006-06-01"
+    }))
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let before = project(&app, "API-1").await;
+    let (s, b) = post(serde_json::json!({"code": "API-1", "responsible_person": "张三"})).await;
+    assert_eq!(s, 200, "{b}");
+    assert!(b.contains("\"updated\":1"), "{b}");
+    let mut want = before.clone();
+    want.responsible_person = "张三".into();
+    assert_eq!(project(&app, "API-1").await, want, "nothing else changed");
+    // null clears an optional field; a required one cannot be cleared.
+    let (s, b) =
+        post(serde_json::json!({"code": "API-1", "notes": null, "planned_started_on": null})).await;
+    assert_eq!(s, 200, "{b}");
+    want.notes.clear();
+    want.dates.planned[Milestone::Started.index()] = None;
+    assert_eq!(project(&app, "API-1").await, want);
+    let (s, b) = post(serde_json::json!({"code": "API-1", "name": null})).await;
+    assert_eq!(s, 422, "{b}");
+    assert!(b.contains("项目名称是必填项，不能清空"), "{b}");
+    // A new project needs its required fields.
+    let (s, b) = post(serde_json::json!({"code": "API-2", "notes": "x"})).await;
+    assert_eq!(s, 422, "{b}");
+    assert!(b.contains("新项目须填写项目名称"), "{b}");
+    // The limits: more than 10^13 yuan is refused, naming the field.
+    let (s, b) = post(
+        serde_json::json!({"code": "API-1", "planned_investment_yuan": 10_000_000_000_001i64}),
+    )
+    .await;
+    assert_eq!(s, 422, "{b}");
+    assert!(b.contains("计划总投资超出上限"), "{b}");
+
+    // Parcels merge the same way.
+    let pc = |body: serde_json::Value| {
+        let c = c.clone();
+        let url = app.url("/api/v1/land-parcels");
+        let token = token.clone();
+        async move {
+            let r = c
+                .post(url)
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (s, b) = pc(serde_json::json!({"code": "DK-9", "township_code": "yongzhong", "area_millimu": 1500, "notes": "a"})).await;
+    assert_eq!(s, 200, "{b}");
+    let (s, b) = pc(serde_json::json!({"code": "DK-9", "notes": "b"})).await;
+    assert_eq!(s, 200, "{b}");
+    let p = app.store.parcel("DK-9").await.unwrap().unwrap().parcel;
+    assert_eq!((p.area_millimu, p.notes.as_str()), (1500, "b"));
+}
+
+/// Downloads a file.
+async fn download(c: &reqwest::Client, app: &TestApp, path: &str) -> Vec<u8> {
+    let r = c.get(app.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    r.bytes().await.unwrap().to_vec()
+}
+
+#[tokio::test]
+async fn exports_import_back_without_any_change() {
+    let app = spawn_app().await;
+    let (c, csrf) = app.login("admin").await;
+    let (s, html) = upload(&c, &app, &csrf, good_workbook()).await;
+    assert_eq!(s, 200, "{html}");
+    let projects = app.store.projects().await.unwrap();
+    let parcels = app.store.parcels().await.unwrap();
+
+    // The exports carry the template's headers, numbers and date cells.
+    let xp = download(&c, &app, "/projects/export.xlsx").await;
+    let book = office::import::read(&xp).unwrap();
+    assert_eq!(book.projects.len(), 3);
+    let xl = download(&c, &app, "/land-parcels/export.xlsx").await;
+    assert_eq!(office::import::read(&xl).unwrap().parcels.len(), 2);
+    let audit = audit_total(&app).await;
+    let (s, html) = upload(&c, &app, &csrf, xp).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("项目：新建 0，更新 0，未变 3"), "{html}");
+    let (s, html) = upload(&c, &app, &csrf, xl).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("地块：新建 0，更新 0，未变 2"), "{html}");
+    assert_eq!(audit_total(&app).await, audit, "nothing written");
+    let same = |a: &[store::projects::ProjectRecord], b: &[store::projects::ProjectRecord]| {
+        a.iter()
+            .map(|r| &r.project)
+            .eq(b.iter().map(|r| &r.project))
+    };
+    assert!(same(&projects, &app.store.projects().await.unwrap()));
+    assert!(
+        parcels.iter().map(|r| &r.parcel).eq(app
+            .store
+            .parcels()
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| &r.parcel))
+    );
+
+    // Statistics: export, import back, nothing changes; filters apply.
+    let token = app.token("admin").await;
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/enterprises"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"credit_code": "91350100M000100Y43", "name": "甲", "township_code": "yongzhong", "industry_code": "3443"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let months = stats_book(&[
+        ("91350100M000100Y43", "2006-01", 1000, 900),
+        ("91350100M000100Y43", "2006-02", 1100, 1000),
+    ]);
+    let (s, html) = upload_to(&c, &app, "/enterprises/import", &csrf, months).await;
+    assert_eq!(s, 200, "{html}");
+    let xs = download(&c, &app, "/enterprises/stats/export.xlsx").await;
+    let rows = office::import::read_stats(&xs).unwrap().rows;
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1].1.record.output_value_yuan, 1100);
+    assert_eq!(rows[1].1.record.employees, 30);
+    let (s, html) = upload_to(&c, &app, "/enterprises/import", &csrf, xs).await;
+    assert_eq!(s, 200, "{html}");
+    assert!(html.contains("新增 0 条，修订 0 条，未变 2 条"), "{html}");
+    let feb = download(
+        &c,
+        &app,
+        "/enterprises/stats/export.xlsx?from=2006-02&township=yongzhong",
+    )
+    .await;
+    assert_eq!(office::import::read_stats(&feb).unwrap().rows.len(), 1);
+    let none = download(&c, &app, "/enterprises/stats/export.xlsx?township=shacheng").await;
+    assert_eq!(office::import::read_stats(&none).unwrap().rows.len(), 0);
+    let r = c
+        .get(app.url("/enterprises/stats/export.xlsx?from=2006-13"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let (leader, _) = app.login("leader").await;
+    let r = leader
+        .get(app.url("/enterprises/stats/export.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}

@@ -244,10 +244,18 @@ async fn upserts_are_all_or_nothing_and_idempotent() {
         .iter()
         .map(|f| f["field"].as_str().unwrap())
         .collect();
+    // A partial update is merged with the stored project before the rules
+    // run, so rules and references are checked in the same pass.
     assert_eq!(
         fields,
-        ["[2].land_area_millimu", "[3].started_on"],
-        "rule errors first, before references are checked"
+        [
+            "[1].township_code",
+            "[2].land_area_millimu",
+            "[2].township_code",
+            "[3].started_on",
+            "[4].code"
+        ],
+        "every problem of every item in one answer"
     );
     let list: Value = c
         .get(app.url("/api/v1/projects"))

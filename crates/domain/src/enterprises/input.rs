@@ -2,6 +2,8 @@
 //! problem is reported with its field.
 
 use super::{BrandLevel, BrandStatus, CreditCode, industry};
+use crate::format::{check_millimu, check_yuan};
+use crate::patch::{Mergeable, Patch};
 use crate::projects::Period;
 use crate::projects::fields::Fields;
 use crate::users::FieldError;
@@ -127,33 +129,40 @@ pub fn enterprise_from_fields(mut f: Fields) -> Result<Enterprise, Vec<FieldErro
     }
 }
 
-/// A month's statistics from named fields (`credit_code, period,
-/// output_value_yuan, sales_value_yuan, electricity_kwh, energy_kgce,
-/// tax_yuan, employees, land_millimu`); amounts are non-negative integers.
-pub fn stat_from_fields(mut f: Fields) -> Result<Stat, Vec<FieldError>> {
-    let credit_code = code(&mut f, "credit_code");
+/// A month's statistics, each field checked alone; `required` fields must be
+/// given.
+fn parse_stat(f: &mut Fields, required: &[&str]) -> Stat {
+    let credit_code = code(f, "credit_code");
     let period_text = f.text("period", 10);
     let period = Period::parse(&period_text)
         .map_err(|m| f.error("period", m))
         .ok();
-    let amount = |f: &mut Fields, k: &str, required: bool| {
-        if required && f.raw(k).is_none() {
+    let amount = |f: &mut Fields, k: &str, label: &str| {
+        if required.contains(&k) && f.raw(k).is_none() {
             f.error(k, "不能为空");
         }
         let v = f.int(k);
         if v < 0 {
             f.error(k, "不能为负数");
         }
-        v
+        let limit = match k {
+            "land_millimu" => check_millimu(label, v),
+            "electricity_kwh" | "energy_kgce" | "employees" => Ok(v),
+            _ => check_yuan(label, v),
+        };
+        limit.unwrap_or_else(|m| {
+            f.error(k, m);
+            0
+        })
     };
-    let s = Stat {
-        output_value_yuan: amount(&mut f, "output_value_yuan", true),
-        sales_value_yuan: amount(&mut f, "sales_value_yuan", true),
-        electricity_kwh: amount(&mut f, "electricity_kwh", false),
-        energy_kgce: amount(&mut f, "energy_kgce", false),
-        tax_yuan: amount(&mut f, "tax_yuan", false),
-        employees: amount(&mut f, "employees", false),
-        land_millimu: amount(&mut f, "land_millimu", false),
+    Stat {
+        output_value_yuan: amount(f, "output_value_yuan", "工业总产值"),
+        sales_value_yuan: amount(f, "sales_value_yuan", "销售产值"),
+        electricity_kwh: amount(f, "electricity_kwh", "用电量"),
+        energy_kgce: amount(f, "energy_kgce", "综合能耗"),
+        tax_yuan: amount(f, "tax_yuan", "税收"),
+        employees: amount(f, "employees", "从业人员"),
+        land_millimu: amount(f, "land_millimu", "用地面积"),
         credit_code: credit_code
             .clone()
             .unwrap_or_else(|| CreditCode::parse("000000000000000000").expect("valid")),
@@ -161,9 +170,34 @@ pub fn stat_from_fields(mut f: Fields) -> Result<Stat, Vec<FieldError>> {
             year: 2000,
             month: 1,
         }),
-    };
+    }
+}
+
+/// A month's statistics from named fields (`credit_code, period,
+/// output_value_yuan, sales_value_yuan, electricity_kwh, energy_kgce,
+/// tax_yuan, employees, land_millimu`); amounts are non-negative integers.
+pub fn stat_from_fields(mut f: Fields) -> Result<Stat, Vec<FieldError>> {
+    let s = parse_stat(&mut f, &["output_value_yuan", "sales_value_yuan"]);
     if f.errors.is_empty() {
         Ok(s)
+    } else {
+        Err(f.errors)
+    }
+}
+
+/// The figures sent for a month, for a partial update: absent figures keep
+/// those of the latest revision, 清空 sets an optional one to 0 (a new month
+/// still needs its output and sales values, checked when merged).
+pub fn stat_patch_from_fields(f: Fields) -> Result<Patch<Stat>, Vec<FieldError>> {
+    let names: Vec<String> = Stat::FIELDS.iter().map(|f| f.0.to_string()).collect();
+    let (mut f, sent, cleared) = f.sent(&names);
+    let s = parse_stat(&mut f, &[]);
+    if f.errors.is_empty() {
+        Ok(Patch::only(
+            s,
+            sent.iter().map(String::as_str),
+            cleared.iter().map(String::as_str),
+        ))
     } else {
         Err(f.errors)
     }

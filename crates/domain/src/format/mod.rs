@@ -1,6 +1,32 @@
 //! Display of money, land and rates. Values are kept exact (whole yuan,
 //! thousandths of a mu, integer ratios) and rounded only here.
 
+/// The largest amount of money accepted anywhere (10^13 yuan): more is a typo.
+pub const MAX_YUAN: i64 = 10_000_000_000_000;
+/// The largest area of land accepted anywhere (10^9 thousandths of a mu, a
+/// million mu): more is a typo.
+pub const MAX_MILLIMU: i64 = 1_000_000_000;
+
+/// Checks an amount of money against `MAX_YUAN`, naming the field by `label`.
+pub fn check_yuan(label: &str, yuan: i64) -> Result<i64, String> {
+    if yuan.abs() > MAX_YUAN {
+        Err(format!(
+            "{label}超出上限：金额不能超过 10,000,000,000,000 元（10 万亿元）"
+        ))
+    } else {
+        Ok(yuan)
+    }
+}
+
+/// Checks an area against `MAX_MILLIMU`, naming the field by `label`.
+pub fn check_millimu(label: &str, millimu: i64) -> Result<i64, String> {
+    if millimu.abs() > MAX_MILLIMU {
+        Err(format!("{label}超出上限：面积不能超过 1,000,000 亩"))
+    } else {
+        Ok(millimu)
+    }
+}
+
 /// Parses a non-negative decimal such as "0.14" or "1455.739" into an integer
 /// scaled by 10^`places`, exactly. More fractional digits than `places` is an error.
 pub fn parse_scaled(s: &str, places: u32) -> Result<i64, String> {

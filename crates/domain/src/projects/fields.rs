@@ -2,7 +2,9 @@
 //! object sends them (field names are the API's). Every problem is reported.
 
 use super::{Dates, Milestone, Project, ProjectKind, ProjectStatus, parse_date};
+use crate::format::{check_millimu, check_yuan};
 use crate::land::Parcel;
+use crate::patch::{CLEAR, Mergeable, Patch};
 use crate::users::FieldError;
 use chrono::NaiveDate;
 
@@ -56,6 +58,54 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Whole yuan, 0 when absent; at most `MAX_YUAN`. `label` names the field.
+    pub fn yuan(&mut self, name: &str, label: &str) -> i64 {
+        let v = self.int(name);
+        check_yuan(label, v).unwrap_or_else(|m| {
+            self.error(name, m);
+            0
+        })
+    }
+
+    /// Thousandths of a mu, 0 when absent; at most `MAX_MILLIMU`.
+    pub fn millimu(&mut self, name: &str, label: &str) -> i64 {
+        let v = self.int(name);
+        check_millimu(label, v).unwrap_or_else(|m| {
+            self.error(name, m);
+            0
+        })
+    }
+
+    /// Splits off what was sent, for a partial update: which of `names` were
+    /// given (not absent, not blank) and which of those read 清空; the fields
+    /// returned read the cleared ones as absent.
+    pub fn sent(self, names: &[String]) -> (Fields<'a>, Vec<String>, Vec<String>) {
+        let get = self.get;
+        let mut sent = Vec::new();
+        let mut cleared = Vec::new();
+        for n in names {
+            let v = get(n).map(|s| s.trim().to_string()).unwrap_or_default();
+            if !v.is_empty() {
+                sent.push(n.clone());
+                if v == CLEAR {
+                    cleared.push(n.clone());
+                }
+            }
+        }
+        let hidden = cleared.clone();
+        let fields = Fields {
+            get: Box::new(move |k| {
+                if hidden.iter().any(|c| c == k) {
+                    None
+                } else {
+                    get(k)
+                }
+            }),
+            errors: self.errors,
+        };
+        (fields, sent, cleared)
+    }
+
     /// An optional whole number.
     pub fn opt_int(&mut self, name: &str) -> Option<i64> {
         match (self.get)(name).map(|s| s.trim().to_string()) {
@@ -103,18 +153,29 @@ impl<'a> Fields<'a> {
     }
 }
 
-/// A project from named fields: `code, name, township_code, kind, key_project,
-/// planned_investment_yuan, land_area_millimu, responsible_unit_code, ...,
-/// reserved_on .. in_production_on, planned_reserved_on .., variance_note,
-/// planned_completion_year, status, status_on, status_reason`.
-/// Field checks and the project's own rules are all reported together.
-pub fn project_from_fields(mut f: Fields) -> Result<Project, Vec<FieldError>> {
+/// The names of a project's fields other than its code.
+pub fn project_field_names() -> Vec<String> {
+    let mut v: Vec<String> = Project::FIELDS.iter().map(|f| f.0.to_string()).collect();
+    for m in Milestone::ALL {
+        v.push(format!("{}_on", m.as_str()));
+        v.push(format!("planned_{}_on", m.as_str()));
+    }
+    v
+}
+
+/// The fields of a project, each checked alone (a blank kind or status is
+/// left neutral for the caller to judge).
+fn parse_project(f: &mut Fields) -> Project {
     let code = f.text("code", 40);
     let kind_text = f.text("kind", 40);
-    let kind = ProjectKind::parse(&kind_text).unwrap_or_else(|| {
-        f.error("kind", format!("项目类型“{kind_text}”无效，应为 industrial（工业项目）或 tech_renovation（技改项目）"));
-        ProjectKind::Industrial
-    });
+    let kind = if kind_text.is_empty() {
+        ProjectKind::TechRenovation
+    } else {
+        ProjectKind::parse(&kind_text).unwrap_or_else(|| {
+            f.error("kind", format!("项目类型“{kind_text}”无效，应为 industrial（工业项目）或 tech_renovation（技改项目）"));
+            ProjectKind::Industrial
+        })
+    };
     let status_text = f.text("status", 40);
     let status = ProjectStatus::parse(&status_text).unwrap_or_else(|| {
         f.error(
@@ -129,11 +190,8 @@ pub fn project_from_fields(mut f: Fields) -> Result<Project, Vec<FieldError>> {
         dates.planned[m.index()] = f.date(&format!("planned_{}_on", m.as_str()));
     }
     let township_code = f.text("township_code", 40);
-    if township_code.is_empty() {
-        f.error("township_code", "所在镇（街道）不能为空");
-    }
     let year = f.opt_int("planned_completion_year");
-    let p = Project {
+    Project {
         national_code: f.text("national_code", 40),
         name: f.text("name", 200),
         enterprise_credit_code: f.text("enterprise_credit_code", 18),
@@ -141,12 +199,12 @@ pub fn project_from_fields(mut f: Fields) -> Result<Project, Vec<FieldError>> {
         township_code,
         kind,
         key_project: f.flag("key_project"),
-        planned_investment_yuan: f.int("planned_investment_yuan"),
-        land_area_millimu: f.int("land_area_millimu"),
+        planned_investment_yuan: f.yuan("planned_investment_yuan", "计划总投资"),
+        land_area_millimu: f.millimu("land_area_millimu", "用地面积"),
         responsible_unit_code: f.text("responsible_unit_code", 40),
         responsible_person: f.text("responsible_person", 50),
         responsible_phone: f.text("responsible_phone", 40),
-        pre_phase_funding_yuan: f.int("pre_phase_funding_yuan"),
+        pre_phase_funding_yuan: f.yuan("pre_phase_funding_yuan", "前期经费"),
         notes: f.text("notes", 2000),
         dates,
         variance_note: f.text("variance_note", 500),
@@ -155,32 +213,22 @@ pub fn project_from_fields(mut f: Fields) -> Result<Project, Vec<FieldError>> {
         status_on: f.date("status_on"),
         status_reason: f.text("status_reason", 500),
         code,
-    };
-    let mut errors = f.errors;
-    for e in p.check() {
-        if !errors.iter().any(|x| x.field == e.field) {
-            errors.push(e);
-        }
-    }
-    if errors.is_empty() {
-        Ok(p)
-    } else {
-        Err(errors)
     }
 }
 
-/// A parcel from named fields: `code, township_code, area_millimu,
-/// expropriated_on, supplied_on, project_code, notes`.
-pub fn parcel_from_fields(mut f: Fields) -> Result<Parcel, Vec<FieldError>> {
-    let p = Parcel {
-        code: f.text("code", 40),
-        township_code: f.text("township_code", 40),
-        area_millimu: f.int("area_millimu"),
-        expropriated_on: f.date("expropriated_on"),
-        supplied_on: f.date("supplied_on"),
-        project_code: f.text("project_code", 40),
-        notes: f.text("notes", 2000),
-    };
+/// A project from named fields: `code, name, township_code, kind, key_project,
+/// planned_investment_yuan, land_area_millimu, responsible_unit_code, ...,
+/// reserved_on .. in_production_on, planned_reserved_on .., variance_note,
+/// planned_completion_year, status, status_on, status_reason`.
+/// Field checks and the project's own rules are all reported together.
+pub fn project_from_fields(mut f: Fields) -> Result<Project, Vec<FieldError>> {
+    let p = parse_project(&mut f);
+    if f.raw("kind").is_none() {
+        f.error(
+            "kind",
+            "项目类型“”无效，应为 industrial（工业项目）或 tech_renovation（技改项目）",
+        );
+    }
     if p.township_code.is_empty() {
         f.error("township_code", "所在镇（街道）不能为空");
     }
@@ -194,6 +242,78 @@ pub fn parcel_from_fields(mut f: Fields) -> Result<Parcel, Vec<FieldError>> {
         Ok(p)
     } else {
         Err(errors)
+    }
+}
+
+/// The fields sent for a project, for a partial update (the API): absent or
+/// blank fields keep what is stored, 清空 clears. Only the code is needed
+/// here; the merged project is checked by its rules where it is stored.
+pub fn project_patch_from_fields(f: Fields) -> Result<Patch<Project>, Vec<FieldError>> {
+    let (mut f, sent, cleared) = f.sent(&project_field_names());
+    let p = parse_project(&mut f);
+    if let Err(m) = super::check_code(&p.code) {
+        f.error("code", m);
+    }
+    if f.errors.is_empty() {
+        Ok(Patch::only(
+            p,
+            sent.iter().map(String::as_str),
+            cleared.iter().map(String::as_str),
+        ))
+    } else {
+        Err(f.errors)
+    }
+}
+
+fn parse_parcel(f: &mut Fields) -> Parcel {
+    Parcel {
+        code: f.text("code", 40),
+        township_code: f.text("township_code", 40),
+        area_millimu: f.millimu("area_millimu", "面积"),
+        expropriated_on: f.date("expropriated_on"),
+        supplied_on: f.date("supplied_on"),
+        project_code: f.text("project_code", 40),
+        notes: f.text("notes", 2000),
+    }
+}
+
+/// A parcel from named fields: `code, township_code, area_millimu,
+/// expropriated_on, supplied_on, project_code, notes`.
+pub fn parcel_from_fields(mut f: Fields) -> Result<Parcel, Vec<FieldError>> {
+    let p = parse_parcel(&mut f);
+    if p.township_code.is_empty() {
+        f.error("township_code", "所在镇（街道）不能为空");
+    }
+    let mut errors = f.errors;
+    for e in p.check() {
+        if !errors.iter().any(|x| x.field == e.field) {
+            errors.push(e);
+        }
+    }
+    if errors.is_empty() {
+        Ok(p)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The fields sent for a parcel, for a partial update (see
+/// `project_patch_from_fields`).
+pub fn parcel_patch_from_fields(f: Fields) -> Result<Patch<Parcel>, Vec<FieldError>> {
+    let names: Vec<String> = Parcel::FIELDS.iter().map(|f| f.0.to_string()).collect();
+    let (mut f, sent, cleared) = f.sent(&names);
+    let p = parse_parcel(&mut f);
+    if let Err(m) = super::check_code(&p.code) {
+        f.error("code", m.replace("项目编号", "地块编号"));
+    }
+    if f.errors.is_empty() {
+        Ok(Patch::only(
+            p,
+            sent.iter().map(String::as_str),
+            cleared.iter().map(String::as_str),
+        ))
+    } else {
+        Err(f.errors)
     }
 }
 
@@ -256,6 +376,49 @@ mod tests {
         ] {
             assert!(f.contains(&want), "{want} in {f:?}");
         }
+    }
+
+    #[test]
+    fn a_patch_names_what_was_sent() {
+        let m = fields(&[
+            ("code", "LW2006-001"),
+            ("planned_investment_yuan", "41000000"),
+            ("notes", "清空"),
+            ("name", "  "),
+        ]);
+        let p = project_patch_from_fields(Fields::new(|k| m.get(k).cloned())).unwrap();
+        assert_eq!(p.record.planned_investment_yuan, 41_000_000);
+        assert_eq!(p.record.notes, "");
+        assert!(p.sent.has("planned_investment_yuan") && p.sent.has("notes"));
+        assert!(!p.sent.has("name") && !p.sent.has("kind"));
+        assert!(p.cleared.contains("notes"));
+    }
+
+    #[test]
+    fn amounts_and_areas_have_limits() {
+        let m = fields(&[
+            ("code", "LW2006-001"),
+            ("planned_investment_yuan", "10000000000001"),
+            ("land_area_millimu", "1000000001"),
+        ]);
+        let e = project_patch_from_fields(Fields::new(|k| m.get(k).cloned())).unwrap_err();
+        assert_eq!(e[0].field, "planned_investment_yuan");
+        assert!(
+            e[0].message.starts_with("计划总投资超出上限"),
+            "{}",
+            e[0].message
+        );
+        assert_eq!(e[1].field, "land_area_millimu");
+        assert!(
+            e[1].message.starts_with("用地面积超出上限"),
+            "{}",
+            e[1].message
+        );
+        let m = fields(&[
+            ("code", "LW2006-001"),
+            ("planned_investment_yuan", "10000000000000"),
+        ]);
+        assert!(project_patch_from_fields(Fields::new(|k| m.get(k).cloned())).is_ok());
     }
 
     #[test]

@@ -371,35 +371,35 @@ pub(crate) const STATS: &[Column] = &[
         "electricity_kwh",
         false,
         Kind::Count,
-        "当月用电量，以千瓦时为单位的整数，不能为负数；不填为 0",
+        "当月用电量，以千瓦时为单位的整数，不能为负数；新月份不填为 0",
     ),
     col(
         "综合能耗（千克标准煤）",
         "energy_kgce",
         false,
         Kind::Count,
-        "当月综合能源消费量，以千克标准煤为单位的整数，不能为负数；不填为 0",
+        "当月综合能源消费量，以千克标准煤为单位的整数，不能为负数；新月份不填为 0",
     ),
     col(
         "税收（元）",
         "tax_yuan",
         false,
         Kind::Money,
-        "当月实缴税收，以元为单位的整数，不能为负数；不填为 0",
+        "当月实缴税收，以元为单位的整数，不能为负数；新月份不填为 0",
     ),
     col(
         "从业人员（人）",
         "employees",
         false,
         Kind::Count,
-        "从业人员人数，整数，不能为负数；不填为 0",
+        "从业人员人数，整数，不能为负数；新月份不填为 0",
     ),
     col(
         "用地面积（亩）",
         "land_millimu",
         false,
         Kind::Mu,
-        "以亩为单位，最多 3 位小数，如 12.5，不能为负数；不填为 0",
+        "以亩为单位，最多 3 位小数，如 12.5，不能为负数；新月份不填为 0",
     ),
 ];
 
@@ -411,6 +411,15 @@ const ALIASES: &[(&str, &str)] = &[
     ("township", "township_code"),
 ];
 
+/// A column's header as the template writes it ("*" marks a required one).
+pub(crate) fn header_text(c: &Column) -> String {
+    if c.required {
+        format!("{}*", c.header)
+    } else {
+        c.header.to_string()
+    }
+}
+
 /// The columns of a sheet.
 pub(crate) fn columns(sheet: Sheet) -> &'static [Column] {
     match sheet {
@@ -418,6 +427,17 @@ pub(crate) fn columns(sheet: Sheet) -> &'static [Column] {
         Sheet::Progress => PROGRESS,
         Sheet::Parcels => PARCELS,
         Sheet::Stats => STATS,
+    }
+}
+
+/// Whether a field is part of a row's key (or, on 月度进展, one of its
+/// required figures): its column must be there and its cell filled. Other
+/// required fields may be left out for a record that is already stored.
+pub(crate) fn is_key(sheet: Sheet, field: &str) -> bool {
+    match sheet {
+        Sheet::Projects | Sheet::Parcels => field == "code",
+        Sheet::Progress => find(sheet, field).is_some_and(|c| c.required),
+        Sheet::Stats => matches!(field, "credit_code" | "period"),
     }
 }
 

@@ -5,21 +5,30 @@
 //! found, each with its sheet, row and column.
 //!
 //! Columns are found by their header in row 1 (any order; whitespace and a
-//! trailing "*" ignored); empty rows are skipped; other sheets are ignored.
+//! trailing "*" ignored); empty rows are skipped. Rows are patches: an empty
+//! cell or a column left out keeps what is stored, 清空 clears (see `rows`).
+//! Refused, naming the place: a sheet with another name that holds anything
+//! (the 填写说明 sheet is ignored), a hidden sheet, data under a blank header
+//! cell, a merged header cell, and a workbook with no expected sheet. Hidden
+//! rows (.xlsx) are imported and listed in `notices`.
 //! Unit names in 所在镇街 and 责任单位 are kept as written: the caller maps them
 //! to codes.
 
 mod cells;
-mod columns;
+pub(crate) mod columns;
+mod hidden;
 mod rows;
+#[cfg(test)]
+mod sheet_tests;
 mod template;
 #[cfg(test)]
 mod tests;
 
-use calamine::{Data, Range, Reader, Sheets, open_workbook_auto_from_rs};
+use calamine::{Data, Dimensions, Range, Reader, SheetVisible, Sheets, open_workbook_auto_from_rs};
 use columns::Column;
 use domain::enterprises::input::Stat;
 use domain::land::Parcel;
+use domain::patch::Patch;
 use domain::projects::{Period, Project};
 use domain::users::FieldError;
 use rows::Row;
@@ -49,13 +58,26 @@ pub struct ProgressInput {
     pub note: String,
 }
 
-/// What a workbook holds, each item with its Excel row number.
+/// What a workbook holds, each item with its Excel row number, and notices
+/// for the user (hidden rows that were read).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Workbook {
-    pub projects: Vec<(usize, Project)>,
+    pub projects: Vec<(usize, Patch<Project>)>,
     pub progress: Vec<(usize, ProgressInput)>,
-    pub parcels: Vec<(usize, Parcel)>,
+    pub parcels: Vec<(usize, Patch<Parcel>)>,
+    pub notices: Vec<String>,
 }
+
+/// What a statistics workbook holds: each row with its Excel row number, and
+/// notices (hidden rows that were read).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatsBook {
+    pub rows: Vec<(usize, Patch<Stat>)>,
+    pub notices: Vec<String>,
+}
+
+/// The sheet of instructions in a template, ignored on import.
+pub const HELP_SHEET: &str = "填写说明";
 
 /// The sheets an import workbook may hold, and the statistics workbook's one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -112,8 +134,10 @@ pub fn read_lenient(bytes: &[u8], keep_bad_rows: bool) -> (Workbook, Vec<CellErr
         Ok(b) => b,
         Err(e) => return (Workbook::default(), vec![e]),
     };
-    let names = book.sheet_names();
     let mut errors = Vec::new();
+    let expected: Vec<&str> = Sheet::ALL.iter().map(|s| s.name()).collect();
+    let names = survey(&mut book, &expected, &mut errors);
+    let hidden = hidden::hidden_rows(bytes);
     let mut found = false;
     let mut out = Workbook::default();
     for sheet in Sheet::ALL {
@@ -128,17 +152,20 @@ pub fn read_lenient(bytes: &[u8], keep_bad_rows: bool) -> (Workbook, Vec<CellErr
                 continue;
             }
         };
+        let merged = merged_cells(&mut book, name);
         let mut s = SheetReader {
             sheet,
             name: sheet.name(),
             range: &range,
+            merged: &merged,
             errors: &mut errors,
             keep_bad_rows,
         };
         match sheet {
             Sheet::Projects => {
-                out.projects = s.read(rows::project, Project::check, |p| {
-                    (p.code.clone(), "code", format!("项目编号“{}”", p.code))
+                out.projects = s.read(rows::project, rows::check_project, |p| {
+                    let c = &p.record.code;
+                    (c.clone(), "code", format!("项目编号“{c}”"))
                 })
             }
             Sheet::Progress => {
@@ -156,19 +183,19 @@ pub fn read_lenient(bytes: &[u8], keep_bad_rows: bool) -> (Workbook, Vec<CellErr
                 })
             }
             Sheet::Parcels => {
-                out.parcels = s.read(rows::parcel, Parcel::check, |p| {
-                    (p.code.clone(), "code", format!("地块编号“{}”", p.code))
+                out.parcels = s.read(rows::parcel, rows::check_parcel, |p| {
+                    let c = &p.record.code;
+                    (c.clone(), "code", format!("地块编号“{c}”"))
                 })
             }
             // Not in `Sheet::ALL`: read by `read_stats` only.
             Sheet::Stats => {}
         }
+        out.notices
+            .extend(hidden_notice(sheet.name(), &range, hidden.get(name)));
     }
     if !found {
-        let expected: Vec<String> = Sheet::ALL
-            .iter()
-            .map(|s| format!("“{}”", s.name()))
-            .collect();
+        let expected: Vec<String> = expected.iter().map(|s| format!("“{s}”")).collect();
         errors.push(whole_file(format!(
             "文件中没有可导入的工作表：工作表名称应为 {}",
             expected.join("、")
@@ -177,51 +204,150 @@ pub fn read_lenient(bytes: &[u8], keep_bad_rows: bool) -> (Workbook, Vec<CellErr
     (out, errors)
 }
 
+/// The visible sheets' names; a hidden sheet, or a sheet named other than
+/// `expected` (and 填写说明) that holds anything, is an error.
+fn survey(
+    book: &mut Sheets<Cursor<&[u8]>>,
+    expected: &[&str],
+    errors: &mut Vec<CellError>,
+) -> Vec<String> {
+    let sheets = book.sheets_metadata().to_vec();
+    let mut names = Vec::new();
+    let wanted: Vec<String> = expected.iter().map(|s| format!("“{s}”")).collect();
+    for s in sheets {
+        let shown = s.name.trim();
+        if s.visible != SheetVisible::Visible {
+            errors.push(sheet_error(
+                shown,
+                format!("工作表“{shown}”是隐藏的工作表：隐藏的内容不会导入，请取消隐藏并核对后重新导入，或删除该工作表"),
+            ));
+            continue;
+        }
+        if shown == HELP_SHEET {
+            continue;
+        }
+        if !expected.contains(&shown) {
+            let holds_data = book
+                .worksheet_range(&s.name)
+                .map(|r| r.used_cells().any(|(_, _, d)| !cells::is_blank(d)))
+                .unwrap_or(true);
+            if holds_data {
+                errors.push(sheet_error(
+                    shown,
+                    format!(
+                        "工作表“{shown}”不是可导入的工作表：工作表名称应为 {}（“{HELP_SHEET}”会被忽略），请改名或删除该工作表",
+                        wanted.join("、")
+                    ),
+                ));
+            }
+            continue;
+        }
+        names.push(s.name.clone());
+    }
+    names
+}
+
+/// The merged cells of a sheet (.xlsx and .xls; other formats give none).
+fn merged_cells(book: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Vec<Dimensions> {
+    match book {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// A notice listing the hidden rows of a sheet that hold data.
+fn hidden_notice(sheet: &str, range: &Range<Data>, hidden: Option<&Vec<usize>>) -> Option<String> {
+    let rows: Vec<String> = hidden?
+        .iter()
+        .filter(|&&r| r >= 2)
+        .filter(|&&r| {
+            let (Some(start), Some(end)) = (range.start(), range.end()) else {
+                return false;
+            };
+            let i = (r - 1) as u32;
+            (start.1..=end.1).any(|c| range.get_value((i, c)).is_some_and(|d| !cells::is_blank(d)))
+        })
+        .map(|r| r.to_string())
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "“{sheet}”工作表的第 {} 行是隐藏行，已照常导入，请核对",
+        rows.join("、")
+    ))
+}
+
+/// The letters of a column (0 → A, 26 → AA).
+pub fn column_letter(mut c: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
 /// Reads the statistics office's workbook: the rows of its 月度统计 sheet (or
 /// of its only sheet, whatever its name), each with its Excel row number. One
 /// row per enterprise and month; amounts are non-negative whole numbers, 用地
 /// 面积 is in thousandths of a mu. Any problem gives `Err` with every problem
 /// found, in row order; a (code, month) given twice is an error on the second
-/// row.
-pub fn read_stats(bytes: &[u8]) -> Result<Vec<(usize, Stat)>, Vec<CellError>> {
+/// row. Another sheet holding data, or a hidden sheet, is refused.
+pub fn read_stats(bytes: &[u8]) -> Result<StatsBook, Vec<CellError>> {
     let mut book = open(bytes).map_err(|e| vec![e])?;
-    let names = book.sheet_names();
+    let all = book.sheet_names();
     let wanted = Sheet::Stats.name();
-    let name = match names.iter().find(|n| n.trim() == wanted) {
+    let name = match all.iter().find(|n| n.trim() == wanted) {
         Some(n) => n.clone(),
-        None if names.len() == 1 => names[0].clone(),
+        None if all.len() == 1 => all[0].clone(),
         None => {
             return Err(vec![whole_file(format!(
                 "文件中没有名为“{wanted}”的工作表：请将统计数据填写在“{wanted}”工作表中（可下载统计导入模板）"
             ))]);
         }
     };
-    let shown = name.trim();
+    let shown = name.trim().to_string();
+    let mut errors = Vec::new();
+    survey(&mut book, &[shown.as_str()], &mut errors);
     let range = book
         .worksheet_range(&name)
-        .map_err(|e| vec![unreadable_sheet(shown, e)])?;
-    let mut errors = Vec::new();
+        .map_err(|e| vec![unreadable_sheet(&shown, e)])?;
+    let merged = merged_cells(&mut book, &name);
     let rows = SheetReader {
         sheet: Sheet::Stats,
-        name: shown,
+        name: &shown,
         range: &range,
+        merged: &merged,
         errors: &mut errors,
         keep_bad_rows: false,
     }
     .read(rows::stat, rows::check_stat, |s| {
+        let r = &s.stat.record;
         let key = if s.code_ok {
-            format!("{}\u{0}{}", s.stat.credit_code, s.stat.period)
+            format!("{}\u{0}{}", r.credit_code, r.period)
         } else {
             String::new()
         };
         (
             key,
             "period",
-            format!("企业“{}”{}的统计", s.stat.credit_code, s.stat.period),
+            format!("企业“{}”{}的统计", r.credit_code, r.period),
         )
     });
     if errors.is_empty() {
-        Ok(rows.into_iter().map(|(r, s)| (r, s.stat)).collect())
+        let hidden = hidden::hidden_rows(bytes);
+        Ok(StatsBook {
+            rows: rows.into_iter().map(|(r, s)| (r, s.stat)).collect(),
+            notices: hidden_notice(&shown, &range, hidden.get(&name))
+                .into_iter()
+                .collect(),
+        })
     } else {
         Err(errors)
     }
@@ -231,6 +357,16 @@ pub fn read_stats(bytes: &[u8]) -> Result<Vec<(usize, Stat)>, Vec<CellError>> {
 fn whole_file(message: String) -> CellError {
     CellError {
         sheet: String::new(),
+        row: 0,
+        column: String::new(),
+        message,
+    }
+}
+
+/// A problem with a whole sheet.
+fn sheet_error(sheet: &str, message: String) -> CellError {
+    CellError {
+        sheet: sheet.into(),
         row: 0,
         column: String::new(),
         message,
@@ -267,6 +403,8 @@ struct SheetReader<'a> {
     /// The sheet's name as reported.
     name: &'a str,
     range: &'a Range<Data>,
+    /// The sheet's merged cells.
+    merged: &'a [Dimensions],
     errors: &'a mut Vec<CellError>,
     keep_bad_rows: bool,
 }
@@ -292,6 +430,22 @@ impl SheetReader<'_> {
             self.push(1, "", "第 1 行应为列名（表头），请使用模板");
             return None;
         }
+        let mut refused = false;
+        for m in self.merged.iter().filter(|m| m.start.0 == 0) {
+            let at = format!(
+                "{}{}:{}{}",
+                column_letter(m.start.1),
+                m.start.0 + 1,
+                column_letter(m.end.1),
+                m.end.0 + 1
+            );
+            self.push(
+                1,
+                "",
+                format!("表头 {at} 是合并单元格：请取消合并，每列在第 1 行填写一个列名（见模板）"),
+            );
+            refused = true;
+        }
         let defs = columns::columns(self.sheet);
         let mut found: Vec<(u32, &'static Column)> = Vec::new();
         for c in start.1..=end.1 {
@@ -302,6 +456,28 @@ impl SheetReader<'_> {
                 .unwrap_or_default();
             let key = columns::normalize(&raw);
             if key.is_empty() {
+                // Data under a blank header would be dropped without a word.
+                let first = (1..=end.0).find(|&r| {
+                    self.range
+                        .get_value((r, c))
+                        .is_some_and(|d| !cells::is_blank(d))
+                });
+                let in_merge = self
+                    .merged
+                    .iter()
+                    .any(|m| m.start.0 == 0 && m.start.1 <= c && c <= m.end.1);
+                if let (Some(r), false) = (first, in_merge) {
+                    let letter = column_letter(c);
+                    self.push(
+                        1,
+                        "",
+                        format!(
+                            "第 {letter} 列没有列名（{letter}1 为空），但第 {} 行起有数据：请填写列名（见模板）或删除该列的数据",
+                            r + 1
+                        ),
+                    );
+                    refused = true;
+                }
                 continue;
             }
             match defs.iter().find(|d| columns::normalize(d.header) == key) {
@@ -312,14 +488,19 @@ impl SheetReader<'_> {
                 Some(d) => found.push((c, d)),
             }
         }
+        let sheet = self.sheet;
         let missing: Vec<&'static str> = defs
             .iter()
-            .filter(|d| d.required && !found.iter().any(|(_, f)| f.field == d.field))
+            .filter(|d| columns::is_key(sheet, d.field))
+            .filter(|d| !found.iter().any(|(_, f)| f.field == d.field))
             .map(|d| {
                 self.push(1, d.header, format!("缺少必填列“{}”", d.header));
                 d.field
             })
             .collect();
+        if refused {
+            return None;
+        }
         Some(Header { found, missing })
     }
 
@@ -357,7 +538,8 @@ impl SheetReader<'_> {
                 .map(|(c, d)| (*d, range.get_value((r, *c)).unwrap_or(&Data::Empty)))
                 .collect();
             let mut row = Row::new(cells);
-            row.check_required();
+            let sheet = self.sheet;
+            row.check_required(|f| columns::is_key(sheet, f));
             let item = parse(&mut row);
             for e in check(&item) {
                 if !row.has_error(&e.field) {

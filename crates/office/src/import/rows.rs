@@ -2,6 +2,11 @@
 //! statistics of an enterprise. A bad
 //! cell is recorded against its field and a neutral value used instead, so the
 //! rest of the row is still read and every problem is found.
+//!
+//! Projects, parcels and statistics are patches (`domain::patch`): a column
+//! left out or an empty cell is not sent (the stored value stays), a cell
+//! reading 清空 is sent empty. Only the row's key must be filled here; a new
+//! record's other required fields are checked when it is merged.
 
 use super::ProgressInput;
 use super::cells;
@@ -10,7 +15,9 @@ use calamine::Data;
 use chrono::NaiveDate;
 use domain::enterprises::CreditCode;
 use domain::enterprises::input::Stat;
+use domain::format::{check_millimu, check_yuan};
 use domain::land::Parcel;
+use domain::patch::{CLEAR, Patch};
 use domain::projects::{Dates, Milestone, Period, Project, ProjectKind, ProjectStatus, check_code};
 use domain::users::FieldError;
 
@@ -19,16 +26,43 @@ const EMPTY: &Data = &Data::Empty;
 /// The cells of one row by field, and the problems found so far.
 pub(crate) struct Row<'a> {
     cells: Vec<(&'static Column, &'a Data)>,
+    /// The fields of the non-empty cells, and of those the ones reading 清空.
+    sent: Vec<&'static str>,
+    cleared: Vec<&'static str>,
     pub errors: Vec<FieldError>,
 }
 
 impl<'a> Row<'a> {
-    /// A row from its cells, each with its column.
-    pub fn new(cells: Vec<(&'static Column, &'a Data)>) -> Self {
+    /// A row from its cells, each with its column; a 清空 cell is read as
+    /// empty and remembered as cleared.
+    pub fn new(mut cells: Vec<(&'static Column, &'a Data)>) -> Self {
+        let mut sent = Vec::new();
+        let mut cleared = Vec::new();
+        for (c, d) in &mut cells {
+            if cells::is_blank(d) {
+                continue;
+            }
+            sent.push(c.field);
+            if matches!(d, Data::String(s) if s.trim() == CLEAR) {
+                cleared.push(c.field);
+                *d = EMPTY;
+            }
+        }
         Row {
             cells,
+            sent,
+            cleared,
             errors: Vec::new(),
         }
+    }
+
+    /// The record with what this row sent.
+    pub fn patch<T>(&self, record: T) -> Patch<T> {
+        Patch::only(
+            record,
+            self.sent.iter().copied(),
+            self.cleared.iter().copied(),
+        )
     }
 
     fn cell(&self, field: &str) -> &'a Data {
@@ -48,17 +82,37 @@ impl<'a> Row<'a> {
         self.errors.push(FieldError::new(field, message));
     }
 
-    /// Required cells left empty.
-    pub fn check_required(&mut self) {
-        let blank: Vec<&'static Column> = self
+    /// Key cells left empty, and required cells cleared.
+    pub fn check_required(&mut self, is_key: impl Fn(&str) -> bool) {
+        let problems: Vec<(&'static Column, bool)> = self
             .cells
             .iter()
             .filter(|(c, d)| c.required && cells::is_blank(d))
-            .map(|(c, _)| *c)
+            .filter_map(|(c, _)| {
+                if self.cleared.contains(&c.field) {
+                    Some((*c, true))
+                } else if is_key(c.field) {
+                    Some((*c, false))
+                } else {
+                    None
+                }
+            })
             .collect();
-        for c in blank {
-            self.error(c.field, format!("{}不能为空", c.header));
+        for (c, cleared) in problems {
+            if cleared {
+                self.error(c.field, format!("{}是必填项，不能清空", c.header));
+            } else {
+                self.error(c.field, format!("{}不能为空", c.header));
+            }
         }
+    }
+
+    /// The header of a field's column, to name it in messages.
+    fn label(&self, field: &str) -> &'static str {
+        self.cells
+            .iter()
+            .find(|(c, _)| c.field == field)
+            .map_or("", |(c, _)| c.header)
     }
 
     fn take<T: Default>(&mut self, field: &str, r: Result<T, String>) -> T {
@@ -86,9 +140,11 @@ impl<'a> Row<'a> {
         v
     }
 
-    /// Whole yuan; 0 when empty.
+    /// Whole yuan, at most `MAX_YUAN`; 0 when empty.
     pub fn money(&mut self, field: &str) -> i64 {
-        let r = cells::whole(self.cell(field));
+        let label = self.label(field);
+        let r = cells::whole(self.cell(field))
+            .and_then(|v| v.map(|v| check_yuan(label, v)).transpose());
         self.take(field, r).unwrap_or(0)
     }
 
@@ -98,9 +154,11 @@ impl<'a> Row<'a> {
         self.take(field, r).unwrap_or(0)
     }
 
-    /// Thousandths of a mu; 0 when empty.
+    /// Thousandths of a mu, at most `MAX_MILLIMU`; 0 when empty.
     pub fn mu(&mut self, field: &str) -> i64 {
-        let r = cells::thousandths(self.cell(field));
+        let label = self.label(field);
+        let r = cells::thousandths(self.cell(field))
+            .and_then(|v| v.map(|v| check_millimu(label, v)).transpose());
         self.take(field, r).unwrap_or(0)
     }
 
@@ -126,7 +184,7 @@ impl<'a> Row<'a> {
 }
 
 /// A project from a 项目 row.
-pub(crate) fn project(r: &mut Row) -> Project {
+pub(crate) fn project(r: &mut Row) -> Patch<Project> {
     let kind_text = r.text("kind");
     let kind = match ProjectKind::parse(&kind_text) {
         Some(k) => k,
@@ -156,7 +214,7 @@ pub(crate) fn project(r: &mut Row) -> Project {
     for m in Milestone::ALL {
         dates.planned[m.index()] = r.date(&format!("planned_{}_on", m.as_str()));
     }
-    Project {
+    let p = Project {
         code: r.text("code"),
         national_code: r.text("national_code"),
         name: r.text("name"),
@@ -178,6 +236,24 @@ pub(crate) fn project(r: &mut Row) -> Project {
         status,
         status_on: r.date("status_on"),
         status_reason: r.text("status_reason"),
+    };
+    r.patch(p)
+}
+
+/// The rules a 项目 row can break alone: its code (the rest is checked on
+/// the project as merged with what is stored).
+pub(crate) fn check_project(p: &Patch<Project>) -> Vec<FieldError> {
+    match check_code(&p.record.code) {
+        Ok(_) => vec![],
+        Err(m) => vec![FieldError::new("code", m)],
+    }
+}
+
+/// The rules a 地块 row can break alone: its code.
+pub(crate) fn check_parcel(p: &Patch<Parcel>) -> Vec<FieldError> {
+    match check_code(&p.record.code) {
+        Ok(_) => vec![],
+        Err(m) => vec![FieldError::new("code", m.replace("项目编号", "地块编号"))],
     }
 }
 
@@ -215,8 +291,8 @@ pub(crate) fn check_progress(p: &ProgressInput) -> Vec<FieldError> {
 }
 
 /// A parcel from a 地块 row.
-pub(crate) fn parcel(r: &mut Row) -> Parcel {
-    Parcel {
+pub(crate) fn parcel(r: &mut Row) -> Patch<Parcel> {
+    let p = Parcel {
         code: r.text("code"),
         township_code: r.text("township_code"),
         area_millimu: r.mu("area_millimu"),
@@ -224,13 +300,14 @@ pub(crate) fn parcel(r: &mut Row) -> Parcel {
         supplied_on: r.date("supplied_on"),
         project_code: r.text("project_code"),
         notes: r.text("notes"),
-    }
+    };
+    r.patch(p)
 }
 
 /// A 月度统计 row: the statistics, and whether its code could be read (if not,
 /// `stat` holds a stand-in code that must not count as a duplicate).
 pub(crate) struct StatRow {
-    pub stat: Stat,
+    pub stat: Patch<Stat>,
     pub code_ok: bool,
 }
 
@@ -246,30 +323,31 @@ pub(crate) fn stat(r: &mut Row) -> StatRow {
     };
     let period = r.period("period");
     let code_ok = code.is_some();
+    let stat = Stat {
+        // Stand-ins: a missing or bad cell is reported; the value is not used.
+        credit_code: code
+            .unwrap_or_else(|| CreditCode::parse("000000000000000000").expect("a valid code")),
+        period: period.unwrap_or(Period {
+            year: 1970,
+            month: 1,
+        }),
+        output_value_yuan: r.money("output_value_yuan"),
+        sales_value_yuan: r.money("sales_value_yuan"),
+        electricity_kwh: r.count("electricity_kwh"),
+        energy_kgce: r.count("energy_kgce"),
+        tax_yuan: r.money("tax_yuan"),
+        employees: r.count("employees"),
+        land_millimu: r.mu("land_millimu"),
+    };
     StatRow {
-        stat: Stat {
-            // Stand-ins: a missing or bad cell is reported; the value is not used.
-            credit_code: code
-                .unwrap_or_else(|| CreditCode::parse("000000000000000000").expect("a valid code")),
-            period: period.unwrap_or(Period {
-                year: 1970,
-                month: 1,
-            }),
-            output_value_yuan: r.money("output_value_yuan"),
-            sales_value_yuan: r.money("sales_value_yuan"),
-            electricity_kwh: r.count("electricity_kwh"),
-            energy_kgce: r.count("energy_kgce"),
-            tax_yuan: r.money("tax_yuan"),
-            employees: r.count("employees"),
-            land_millimu: r.mu("land_millimu"),
-        },
+        stat: r.patch(stat),
         code_ok,
     }
 }
 
 /// The rules of a month's statistics: no amount is negative.
 pub(crate) fn check_stat(row: &StatRow) -> Vec<FieldError> {
-    let s = &row.stat;
+    let s = &row.stat.record;
     [
         ("output_value_yuan", s.output_value_yuan),
         ("sales_value_yuan", s.sales_value_yuan),

@@ -5,10 +5,12 @@ use crate::Shared;
 use crate::auth::ApiUser;
 use crate::error::{ApiError, AppError};
 use crate::projects::UpsertJson;
-use crate::projects::api_support::{as_text, items, prefixed, store_rows};
+use crate::projects::api_support::{as_text, items, patch_text, prefixed, store_rows};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use domain::enterprises::input::{brand_from_fields, enterprise_from_fields, stat_from_fields};
+use domain::enterprises::input::{
+    brand_from_fields, enterprise_from_fields, stat_patch_from_fields,
+};
 use domain::projects::fields::Fields;
 use domain::users::{FieldError, Role};
 use serde::{Deserialize, Serialize};
@@ -25,10 +27,12 @@ fn require_admin(u: &ApiUser) -> Result<(), ApiError> {
 }
 
 /// Parses every item with `parse`, collecting every field error.
+/// With `null_clears`, a JSON null reads as 清空 (a partial update).
 fn parse_all<T>(
     body: Value,
     parse: impl Fn(Fields) -> Result<T, Vec<FieldError>>,
     lists: &[&str],
+    null_clears: bool,
 ) -> Result<(Vec<T>, bool), ApiError> {
     let (items, many) = items(body)?;
     let mut out = Vec::new();
@@ -42,6 +46,7 @@ fn parse_all<T>(
                     .collect::<Vec<_>>()
                     .join(","),
             ),
+            _ if null_clears => patch_text(m, k),
             _ => as_text(m, k),
         };
         match parse(Fields::new(get)) {
@@ -96,7 +101,7 @@ pub async fn api_upsert_enterprises(
     Json(body): Json<Value>,
 ) -> Result<Json<EnterpriseUpsertJson>, ApiError> {
     require_admin(&u)?;
-    let (rows, many) = parse_all(body, enterprise_from_fields, &["above_scale_years"])?;
+    let (rows, many) = parse_all(body, enterprise_from_fields, &["above_scale_years"], false)?;
     let r = st
         .store
         .upsert_enterprises(&u.0.actor(), &rows)
@@ -245,15 +250,19 @@ pub async fn api_enterprise(
     Ok(Json(e.into()))
 }
 
-/// A month's statistics as sent to `POST /api/v1/enterprise-stats`.
+/// A month's statistics as sent to `POST /api/v1/enterprise-stats`. A month
+/// already stored keeps the figures left out (of its latest revision); `null`
+/// sets an optional figure to 0; a new month needs both output values.
 #[derive(Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct StatIn {
     credit_code: String,
     /// YYYY-MM.
     period: String,
-    output_value_yuan: i64,
-    sales_value_yuan: i64,
+    /// Required for a new month.
+    output_value_yuan: Option<i64>,
+    /// Required for a new month.
+    sales_value_yuan: Option<i64>,
     electricity_kwh: Option<i64>,
     /// Energy used, kilograms of standard coal.
     energy_kgce: Option<i64>,
@@ -263,7 +272,8 @@ pub struct StatIn {
 }
 
 /// Writes monthly statistics (admins); a month sent again with other figures
-/// becomes a new revision, the latest counts.
+/// becomes a new revision (the latest revision with the sent figures
+/// replaced), the latest counts.
 #[utoipa::path(post, path = "/api/v1/enterprise-stats", tag = "enterprises", request_body = StatIn, security(("bearer" = [])),
     responses((status = 200, body = UpsertJson), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_stats(
@@ -272,10 +282,10 @@ pub async fn api_stats(
     Json(body): Json<Value>,
 ) -> Result<Json<UpsertJson>, ApiError> {
     require_admin(&u)?;
-    let (rows, many) = parse_all(body, stat_from_fields, &[])?;
+    let (rows, many) = parse_all(body, stat_patch_from_fields, &[], true)?;
     let r = st
         .store
-        .upsert_stats(&u.0.actor(), &rows)
+        .merge_stats(&u.0.actor(), &rows)
         .await
         .map_err(|e| store_rows(e, many))?;
     Ok(Json(r.into()))
@@ -305,7 +315,7 @@ pub async fn api_brands(
     Json(body): Json<Value>,
 ) -> Result<Json<UpsertJson>, ApiError> {
     require_admin(&u)?;
-    let (rows, many) = parse_all(body, brand_from_fields, &[])?;
+    let (rows, many) = parse_all(body, brand_from_fields, &[], false)?;
     let r = st
         .store
         .upsert_brands(&u.0.actor(), &rows)

@@ -7,7 +7,8 @@ use crate::auth::ApiUser;
 use crate::error::{ApiError, AppError};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use domain::projects::fields::{Fields, project_from_fields};
+use domain::patch::Patch;
+use domain::projects::fields::{Fields, project_patch_from_fields};
 use domain::projects::{Milestone, Period, Project};
 use domain::users::{FieldError, Scope};
 use serde::{Deserialize, Serialize};
@@ -61,6 +62,15 @@ pub(crate) fn as_text(m: &serde_json::Map<String, Value>, k: &str) -> Option<Str
     }
 }
 
+/// A JSON value as the text of a partial update: `null` clears (清空), an
+/// absent field is None (kept).
+pub(crate) fn patch_text(m: &serde_json::Map<String, Value>, k: &str) -> Option<String> {
+    match m.get(k)? {
+        Value::Null => Some(domain::patch::CLEAR.to_string()),
+        _ => as_text(m, k),
+    }
+}
+
 pub(crate) fn prefixed(i: usize, many: bool, field: &str) -> String {
     if many {
         format!("[{i}].{field}")
@@ -81,15 +91,20 @@ pub(crate) fn store_rows(e: StoreError, many: bool) -> ApiError {
     }
 }
 
-/// A project as sent to `POST /api/v1/projects` (dates `YYYY-MM-DD` or null).
+/// A project as sent to `POST /api/v1/projects` (dates `YYYY-MM-DD`). A
+/// partial update: a field left out (or "") keeps the stored value, `null`
+/// (or "清空") clears an optional one; a new project needs `name`,
+/// `township_code` and `kind`.
 #[derive(Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct ProjectIn {
     code: String,
-    name: String,
-    township_code: String,
-    /// industrial or tech_renovation.
-    kind: String,
+    /// Required for a new project.
+    name: Option<String>,
+    /// Required for a new project.
+    township_code: Option<String>,
+    /// industrial or tech_renovation; required for a new project.
+    kind: Option<String>,
     key_project: Option<bool>,
     planned_investment_yuan: Option<i64>,
     land_area_millimu: Option<i64>,
@@ -144,7 +159,8 @@ fn scope_of(u: &ApiUser) -> Result<Scope, ApiError> {
 }
 
 /// Creates or updates projects by code: one object or an array, all or
-/// nothing; every field error of every item is answered with 422.
+/// nothing; every field error of every item is answered with 422. Fields
+/// left out keep their stored value; `null` clears.
 #[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectIn, security(("bearer" = [])),
     responses((status = 200, body = UpsertJson), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_upsert(
@@ -154,20 +170,10 @@ pub async fn api_upsert(
 ) -> Result<Json<UpsertJson>, ApiError> {
     let scope = scope_of(&u)?;
     let (items, many) = items(body)?;
-    let mut projects: Vec<Project> = Vec::new();
+    let mut projects: Vec<Patch<Project>> = Vec::new();
     let mut errors = Vec::new();
     for (i, m) in items.iter().enumerate() {
-        let kind = as_text(m, "kind");
-        let get = |k: &str| {
-            if k == "status" {
-                as_text(m, k).or(Some("active".into()))
-            } else if k == "kind" {
-                kind.clone()
-            } else {
-                as_text(m, k)
-            }
-        };
-        match project_from_fields(Fields::new(get)) {
+        match project_patch_from_fields(Fields::new(|k| patch_text(m, k))) {
             Ok(p) => projects.push(p),
             Err(errs) => errors.extend(
                 errs.into_iter()
@@ -180,7 +186,7 @@ pub async fn api_upsert(
     }
     let report = st
         .store
-        .upsert_projects(&u.0.actor(), &scope, &projects)
+        .merge_projects(&u.0.actor(), &scope, &projects)
         .await
         .map_err(|e| store_rows(e, many))?;
     Ok(Json(report.into()))

@@ -13,7 +13,6 @@ use chrono::{Datelike, NaiveDate};
 use domain::campaign::Formula;
 use domain::format::{money, mu};
 use domain::projects::{Milestone, Period, ProjectKind, ProjectStatus};
-use office::xlsx::{Cell, Sheet};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use store::org::Unit;
@@ -325,73 +324,28 @@ pub async fn list(
     })
 }
 
-/// Every project the filters select (not just one page) as .xlsx.
+/// Every project the filters select (not just one page) as .xlsx, in the
+/// import template's 项目 sheet (same headers, numbers, date cells; township
+/// and unit by name), so the file can be edited and imported back.
 pub async fn export(
     State(st): State<Shared>,
     _page: Page,
     Query(q): Query<ProjectQuery>,
 ) -> Result<Response, AppError> {
     let sel = select(&st, &q).await?;
-    let mut headers: Vec<String> = [
-        "项目编号",
-        "项目名称",
-        "企业名称",
-        "所在镇街",
-        "项目类型",
-        "重点项目",
-        "计划总投资（元）",
-        "用地面积（亩）",
-        "责任单位",
-        "阶段",
-        "状态",
-    ]
-    .map(String::from)
-    .to_vec();
-    headers.push(format!("{}（元）", sel.investment_label));
-    headers.extend(Milestone::ALL.iter().map(|m| format!("{}日期", m.label())));
-    headers.push("计划竣工年度".into());
-    headers.push("逾期未完成节点".into());
-    let rows = sel
+    let projects: Vec<domain::projects::Project> = sel
         .rows
         .iter()
         .map(|r| {
-            let p = &r.rec.project;
-            let mut row: Vec<Cell> = vec![
-                p.code.as_str().into(),
-                p.name.as_str().into(),
-                p.enterprise_name.as_str().into(),
-                r.rec.township_name.as_str().into(),
-                p.kind.label().into(),
-                (if p.key_project { "是" } else { "否" }).into(),
-                p.planned_investment_yuan.into(),
-                mu(p.land_area_millimu).into(),
-                r.rec.unit_name.as_str().into(),
-                r.stage_label().into(),
-                p.status.label().into(),
-                r.investment_yuan.into(),
-            ];
-            row.extend(Milestone::ALL.iter().map(|m| {
-                Cell::from(
-                    p.dates
-                        .actual(*m)
-                        .map(|d| d.to_string())
-                        .unwrap_or_default(),
-                )
-            }));
-            row.push(
-                p.planned_completion_year
-                    .map(|y| Cell::Int(y as i64))
-                    .unwrap_or_else(|| "".into()),
-            );
-            row.push(r.overdue_labels().into());
-            row
+            let mut p = r.rec.project.clone();
+            p.township_code = r.rec.township_name.clone();
+            if !p.responsible_unit_code.is_empty() {
+                p.responsible_unit_code = r.rec.unit_name.clone();
+            }
+            p
         })
         .collect();
-    let bytes = crate::layout::write_xlsx(&[Sheet {
-        name: "项目".into(),
-        headers,
-        rows,
-    }])?;
+    let bytes = crate::layout::write_xlsx(&[office::export::projects(&projects)])?;
     Ok(crate::layout::xlsx_download(
         bytes,
         &format!("projects-{}.xlsx", sel.as_of),
