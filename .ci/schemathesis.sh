@@ -48,9 +48,37 @@ token=$(curl -fsS -X POST "$base/api/v1/login" -H 'content-type: application/jso
   -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
+# Known ids and codes of the demo data, mixed into the generated path
+# parameters so that the fuzzing also reaches past the 404s.
+# The first item's `$2` of a list (a bare array or `{"items": [...]}`).
+first() {
+  curl -fsS -H "Authorization: Bearer $token" "$base$1" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+print((v["items"] if isinstance(v, dict) else v)[0][sys.argv[1]])' "$2"
+}
+project=$(first /api/v1/projects code)
+enterprise=$(first /api/v1/enterprises credit_code)
+year=$(date +%Y)
+cat >"$work/schemathesis.toml" <<EOF
+[dictionaries.ids]
+values = [1, 2, 3, 4, 5]
+[dictionaries.codes]
+values = ["$project", "$enterprise"]
+[dictionaries.years]
+values = [$year, $((year + 1)), 2006]
+[parameters]
+"path.id" = { dictionary = "ids", probability = 0.5 }
+"path.code" = { dictionary = "codes", probability = 0.5 }
+"path.year" = { dictionary = "years", probability = 0.5 }
+EOF
+
 start=$(date +%s)
 set +e
-schemathesis run "$base/api/openapi.json" \
+# One worker: concurrent writes on SQLite can still fail with "database is
+# locked" (a known store issue, deferred transactions), which is not what
+# this run is about.
+schemathesis --config-file "$work/schemathesis.toml" run "$base/api/openapi.json" \
   --url "$base" \
   -H "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
@@ -58,7 +86,7 @@ schemathesis run "$base/api/openapi.json" \
   --max-examples "$MAX_EXAMPLES" \
   --max-time "$MAX_TIME" \
   --seed 2006 \
-  --workers 2 \
+  --workers 1 \
   --request-timeout 20 \
   --suppress-health-check all \
   --no-color
