@@ -128,7 +128,8 @@ pub struct ApiError(pub AppError);
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// A stable code: not_found, unauthorized, forbidden, bad_request, invalid, conflict, internal.
+    /// A stable code: not_found, unauthorized, forbidden, bad_request, invalid, conflict,
+    /// method_not_allowed, too_large, unsupported_media_type, internal.
     pub error: String,
     /// The message, in Chinese.
     pub message: String,
@@ -249,7 +250,7 @@ pub async fn api_json_errors(
                 vec![],
             )
         }
-        _ => ("error", with_detail("请求未能完成"), vec![]),
+        _ => ("bad_request", with_detail("请求未能完成"), vec![]),
     };
     let body = ErrorBody {
         error: code.into(),

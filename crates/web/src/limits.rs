@@ -19,9 +19,10 @@ pub const QUERY_MAX: usize = 200;
 pub const TITLE_MAX: usize = 200;
 /// Most characters in any other text field of a form or JSON body.
 pub const TEXT_MAX: usize = 20_000;
-/// Most bytes of a JSON or form body read for the check; the routes' own
-/// limits are lower.
-const BODY_READ_MAX: usize = 64 * 1024 * 1024;
+/// Most bytes of a JSON or form body read for the check: above the largest
+/// route limit (a request's attachments in base64), so each route's own
+/// limit is what a caller meets.
+const BODY_READ_MAX: usize = 80 * 1024 * 1024;
 
 /// Refuses a request whose path, query, form or JSON body breaks the bounds.
 pub async fn check_input(req: Request, next: Next) -> Response {
@@ -58,10 +59,11 @@ pub async fn check_input(req: Request, next: Next) -> Response {
         Ok(b) => b,
         Err(_) => {
             let e = AppError::BadRequest("请求内容过大或不完整".into());
+            let status = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
             return if is_api {
-                ApiError(e).into_response()
+                (status, ApiError(e)).into_response()
             } else {
-                e.into_response()
+                (status, e).into_response()
             };
         }
     };

@@ -464,7 +464,7 @@ pub async fn api_decide_extension(
 #[utoipa::path(get, path = "/api/v1/requests/attachments/{id}", tag = "requests",
     params(("id" = i64, Path, description = "attachment id")), security(("bearer" = [])),
     responses((status = 200, description = "the file's bytes, with its own content type",
-        content_type = "application/octet-stream", body = Vec<u8>)))]
+        content_type = "*/*", body = String)))]
 pub async fn api_attachment(
     State(st): State<Shared>,
     ApiUser(u): ApiUser,
