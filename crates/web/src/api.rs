@@ -40,16 +40,16 @@ pub fn router() -> Router<Shared> {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "推进 Tuijin API", description = "工业项目推进与企业服务平台的 JSON 接口。金额为整数元，面积为千分之一亩，比率为小数。"),
+    info(title = "推进 Tuijin API", description = "工业项目推进与企业服务平台的 JSON 接口。金额为整数元，面积为千分之一亩，比率为小数。\n\n输入界限：查询参数每项不超过 200 字；请求体中 title、name 字段不超过 200 字，其他文本字段不超过 20000 字（*_base64 附件内容除外）；任何字段不得含控制字符（请求体的多行文本可含制表符与换行）；违者返回 422 并指明字段。督查与统计的日期须在今年前 10 年至明年之间。所有错误均为 ErrorBody JSON，带 request_id。"),
     paths(
-        api_login_doc, me, units, working_groups, campaigns, targets, users,
+        openapi, api_login_doc, me, units, working_groups, campaigns, targets, users,
         crate::targets::dashboard_api,
         crate::projects::api_upsert, crate::projects::api_list, crate::projects::api_get, crate::projects::api_progress,
         crate::land::api_upsert, crate::land::api_list,
         crate::enterprises::api_upsert_enterprises, crate::enterprises::api_enterprises, crate::enterprises::api_enterprise,
         crate::enterprises::api_stats, crate::enterprises::api_brands,
         crate::requests::api_list, crate::requests::api_get, crate::requests::api_submit, crate::requests::api_act,
-        crate::requests::api_ask_extension, crate::requests::api_decide_extension,
+        crate::requests::api_ask_extension, crate::requests::api_decide_extension, crate::requests::api_attachment,
         crate::inbox::api_list, crate::inbox::api_count,
         crate::settings::api_calendar, crate::settings::api_calendar_year, crate::settings::api_put_calendar_year,
         crate::settings::api_categories, crate::settings::api_put_categories,
@@ -78,7 +78,7 @@ pub fn router() -> Router<Shared> {
         crate::supervision::OverdueJson, crate::supervision::OverdueItemJson, crate::supervision::OverdueStepJson, crate::supervision::UnitOverdueJson,
         crate::supervision::stats::StatsJson, crate::supervision::stats::StatRowJson, crate::supervision::stats::ShareJson
     )),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &ErrorResponses)
 )]
 struct ApiDoc;
 
@@ -95,9 +95,74 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Declares on every operation the errors any API call can meet, so the
+/// document lists every status a caller can get: 400 (a malformed query,
+/// path or body), 401, 403, 404, 409 on writes, 413 and 415 with a body,
+/// 422 (a field refused, including the input bounds), all as [`ErrorBody`].
+struct ErrorResponses;
+
+impl utoipa::Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |what: &str| {
+            ResponseBuilder::new()
+                .description(what)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if path == "/api/openapi.json" {
+                continue;
+            }
+            let ops = [
+                (&mut item.get, false),
+                (&mut item.post, true),
+                (&mut item.put, true),
+                (&mut item.delete, true),
+                (&mut item.patch, true),
+            ];
+            for (op, write) in ops {
+                let Some(op) = op.as_mut() else { continue };
+                let mut add = vec![
+                    ("400", "请求格式有误"),
+                    ("401", "未登录"),
+                    ("403", "无权操作"),
+                    ("404", "找不到"),
+                    ("422", "输入有误（字段见 fields）"),
+                ];
+                if write {
+                    add.push(("409", "与现有数据冲突或状态不允许"));
+                }
+                if op.request_body.is_some() {
+                    add.push(("413", "请求内容过大"));
+                    add.push(("415", "请求体须为 JSON"));
+                }
+                for (status, what) in add {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| error(what).into());
+                }
+            }
+        }
+    }
+}
+
 /// The OpenAPI document, for generated clients and for reading.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "meta",
+    responses((status = 200, description = "this document", content_type = "application/json", body = Object)))]
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(document())
+}
+
+/// The OpenAPI document as served.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
 }
 
 /// Exchanges a username and password for an API token.
@@ -173,6 +238,7 @@ struct UnitJson {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct UnitsQuery {
     /// Only units of this kind.
     kind: Option<String>,
@@ -227,6 +293,7 @@ struct GroupJson {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct GroupsQuery {
     /// The campaign; default the current one.
     campaign_id: Option<i64>,
@@ -397,3 +464,7 @@ async fn targets(
             .collect(),
     ))
 }
+
+#[cfg(test)]
+#[path = "api_tests.rs"]
+mod tests;

@@ -88,6 +88,14 @@ impl From<StoreError> for AppError {
                     .map(|r| FieldError::new(&format!("[{}].{}", r.row, r.field), r.message))
                     .collect(),
             ),
+            // A reference to a row that does not exist (an unknown id in a
+            // body) is the caller's mistake, not the server's.
+            StoreError::Db(d)
+                if d.as_database_error()
+                    .is_some_and(|d| d.is_foreign_key_violation()) =>
+            {
+                AppError::Invalid(vec![FieldError::new("body", "引用的记录不存在")])
+            }
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -120,7 +128,8 @@ pub struct ApiError(pub AppError);
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// A stable code: not_found, unauthorized, forbidden, bad_request, invalid, conflict, internal.
+    /// A stable code: not_found, unauthorized, forbidden, bad_request, invalid, conflict,
+    /// method_not_allowed, too_large, unsupported_media_type, internal.
     pub error: String,
     /// The message, in Chinese.
     pub message: String,
@@ -164,4 +173,110 @@ impl IntoResponse for ApiError {
         };
         (e.status(), axum::Json(body)).into_response()
     }
+}
+
+/// Makes every error answered under `/api` the JSON [`ErrorBody`], whoever
+/// produced it: axum's own rejections (bad JSON, bad query or path, a wrong
+/// content type, a body too large) and its 405 are plain English text, so
+/// they are rewritten here with a Chinese message and the request id. The
+/// status is kept.
+pub async fn api_json_errors(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = req.uri().path();
+    let is_api = path == "/api" || path.starts_with("/api/");
+    let method = req.method().clone();
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let plain = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    let detail = if plain {
+        let bytes = axum::body::to_bytes(resp.into_body(), 64 * 1024)
+            .await
+            .unwrap_or_default();
+        String::from_utf8_lossy(&bytes).trim().to_string()
+    } else {
+        String::new()
+    };
+    let with_detail = |m: &str| {
+        if detail.is_empty() {
+            m.to_string()
+        } else {
+            format!("{m}（{detail}）")
+        }
+    };
+    let (code, message, fields) = match status {
+        StatusCode::BAD_REQUEST => ("bad_request", with_detail("请求格式有误"), vec![]),
+        StatusCode::UNAUTHORIZED => ("unauthorized", "请先登录".to_string(), vec![]),
+        StatusCode::FORBIDDEN => ("forbidden", with_detail("您没有执行此操作的权限"), vec![]),
+        StatusCode::NOT_FOUND => ("not_found", "找不到该接口".to_string(), vec![]),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            format!("该接口不支持 {method} 方法"),
+            vec![],
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "请求内容过大".to_string(), vec![]),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "请求体须为 JSON，并带 Content-Type: application/json".to_string(),
+            vec![],
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => {
+            let field = json_error_path(&detail).unwrap_or_else(|| "body".into());
+            let message = with_detail("请求内容有误");
+            (
+                "invalid",
+                message.clone(),
+                vec![FieldErrorBody { field, message }],
+            )
+        }
+        s if s.is_server_error() => {
+            tracing::error!(request_id = %current_request_id(), "{detail}");
+            (
+                "internal",
+                AppError::Internal(String::new()).message(),
+                vec![],
+            )
+        }
+        _ => ("bad_request", with_detail("请求未能完成"), vec![]),
+    };
+    let body = ErrorBody {
+        error: code.into(),
+        message,
+        fields,
+        request_id: current_request_id(),
+    };
+    (status, axum::Json(body)).into_response()
+}
+
+/// The field named in axum's JSON data error, such as `attachments[0].name`
+/// in "Failed to deserialize the JSON body into the target type:
+/// attachments[0].name: invalid type: …", or `title` in "missing field `title`".
+fn json_error_path(detail: &str) -> Option<String> {
+    let rest = detail.split_once("target type: ")?.1;
+    if let Some(i) = rest.find("missing field `") {
+        let name = &rest[i + "missing field `".len()..];
+        let name = name.split('`').next()?;
+        let prefix = rest[..i].trim_end_matches([' ', ':']);
+        let prefix = prefix.trim_end_matches(".");
+        return Some(if prefix.is_empty() || prefix == "." {
+            name.to_string()
+        } else {
+            format!("{prefix}.{name}")
+        });
+    }
+    let (path, _) = rest.split_once(": ")?;
+    (!path.contains(' ')).then(|| path.to_string())
 }

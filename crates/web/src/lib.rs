@@ -18,6 +18,7 @@ pub mod imports;
 mod inbox;
 mod land;
 mod layout;
+mod limits;
 mod meetings;
 mod middleware;
 mod org;
@@ -71,10 +72,12 @@ pub fn app(state: AppState) -> Router {
         .merge(assets::router())
         .nest("/api", api::router())
         .fallback(|| async { AppError::NotFound("该页面".into()) })
+        .layer(axum::middleware::from_fn(limits::check_input))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
         ))
+        .layer(axum::middleware::from_fn(error::api_json_errors))
         .layer(axum::middleware::from_fn(middleware::request_id))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))

@@ -270,6 +270,7 @@ impl Evaluated {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DashboardQuery {
     /// YYYY-MM-DD; default today, clamped to the campaign year.
     pub as_of: Option<String>,

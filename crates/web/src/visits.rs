@@ -38,6 +38,7 @@ pub fn api_router() -> Router<Shared> {
 
 /// Which visits to show.
 #[derive(Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VisitQuery {
     /// The enterprise: its credit code, or part of its name.
     enterprise: Option<String>,

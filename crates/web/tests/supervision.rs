@@ -347,14 +347,23 @@ async fn overdue_requests_are_listed_by_unit_urged_and_noticed() {
         404
     );
 
-    // A future as-of date is refused with the field named.
+    // A future as-of date is refused with the field named; an absurd one
+    // is out of the bounds of any supervision date.
+    let soon = common::today() + chrono::Duration::days(30);
+    let (s, html) = text(
+        &admin,
+        app.url(&format!("/supervision/notices/preview?as_of={soon}")),
+    )
+    .await;
+    assert_eq!(s, 422);
+    assert!(html.contains("截至日期不能晚于今天"));
     let (s, html) = text(
         &admin,
         app.url("/supervision/notices/preview?as_of=2999-01-01"),
     )
     .await;
     assert_eq!(s, 422);
-    assert!(html.contains("截至日期不能晚于今天"));
+    assert!(html.contains("截至日期须在"), "{html}");
 }
 
 #[tokio::test]

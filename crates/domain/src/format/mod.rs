@@ -59,11 +59,15 @@ pub fn parse_scaled(s: &str, places: u32) -> Result<i64, String> {
 
 /// Writes an integer scaled by 10^`places` as a decimal, dropping trailing zeros.
 pub fn format_scaled(v: i64, places: u32) -> String {
-    let scale = 10i64.pow(places);
+    format_scaled_i128(v as i128, places)
+}
+
+fn format_scaled_i128(v: i128, places: u32) -> String {
+    let scale = 10u128.pow(places);
     let sign = if v < 0 { "-" } else { "" };
     let a = v.unsigned_abs();
-    let int = a / scale as u64;
-    let frac = a % scale as u64;
+    let int = a / scale;
+    let frac = a % scale;
     if frac == 0 {
         return format!("{sign}{int}");
     }
@@ -115,10 +119,14 @@ fn round_div(num: i64, den: i64, places: u32) -> String {
 fn round_div_i128(num: i128, den: i128, places: u32) -> String {
     let scale = 10i128.pow(places);
     let neg = (num < 0) != (den < 0);
-    let (n, d) = (num.abs() * scale, den.abs());
-    let q = (n * 2 + d) / (2 * d);
-    let v = if neg { -(q as i64) } else { q as i64 };
-    format_scaled(v, places)
+    // Saturating: an i64 amount over a tiny denominator still prints (huge)
+    // rather than wrapping to a negative figure.
+    let (n, d) = (
+        num.saturating_abs().saturating_mul(scale),
+        den.saturating_abs(),
+    );
+    let q = n.saturating_mul(2).saturating_add(d) / d.saturating_mul(2);
+    format_scaled_i128(if neg { -q } else { q }, places)
 }
 
 #[cfg(test)]
@@ -147,6 +155,14 @@ mod tests {
         assert_eq!(money(12_345), "1.23万元");
         assert_eq!(money(12_355), "1.24万元");
         assert_eq!(money(999), "999元");
+    }
+
+    #[test]
+    fn extreme_amounts_never_wrap() {
+        assert_eq!(money(i64::MAX), "92233720368.55亿元");
+        assert_eq!(money(i64::MIN), "-92233720368.55亿元");
+        assert_eq!(percent(i64::MAX, 1, 1).unwrap(), "922337203685477580700%");
+        assert_eq!(format_scaled(i64::MIN, 2), "-92233720368547758.08");
     }
 
     #[test]

@@ -92,7 +92,8 @@ pub fn breakdown(
                 .iter()
                 .filter(|i| i.period.year == year && i.period <= last)
             {
-                *sums.entry(group(&i.project_id)).or_default() += i.yuan;
+                let sum = sums.entry(group(&i.project_id)).or_default();
+                *sum = sum.saturating_add(i.yuan);
             }
             sums.into_iter()
                 .map(|(g, v)| Part {
@@ -138,9 +139,9 @@ pub fn breakdown(
             for id in &o.members {
                 let w = weight.get(id).copied().unwrap_or(0);
                 let e = acc.entry(group(id)).or_default();
-                e.1 += w;
+                e.1 = e.1.saturating_add(w);
                 if reached.contains(id) {
-                    e.0 += w;
+                    e.0 = e.0.saturating_add(w);
                 }
             }
             acc.into_iter()

@@ -45,12 +45,12 @@ impl DayHist {
     }
     fn add(&mut self, day: usize, area: i64) {
         self.count[day] += 1;
-        self.area[day] += area;
+        self.area[day] = self.area[day].saturating_add(area);
     }
     fn cumulate(&mut self) {
         for i in 1..DAYS {
             self.count[i] += self.count[i - 1];
-            self.area[i] += self.area[i - 1];
+            self.area[i] = self.area[i].saturating_add(self.area[i - 1]);
         }
     }
     /// (count, area) with day index <= `day`.
@@ -76,8 +76,8 @@ struct Months {
 impl Months {
     fn cumulate(&mut self) {
         for i in 1..12 {
-            self.output[i] += self.output[i - 1];
-            self.sales[i] += self.sales[i - 1];
+            self.output[i] = self.output[i].saturating_add(self.output[i - 1]);
+            self.sales[i] = self.sales[i].saturating_add(self.sales[i - 1]);
             self.present[i] += self.present[i - 1];
         }
     }
@@ -135,7 +135,8 @@ impl Group {
             }
         }
         for i in 1..12 {
-            self.investment.yuan[i] += self.investment.yuan[i - 1];
+            self.investment.yuan[i] =
+                self.investment.yuan[i].saturating_add(self.investment.yuan[i - 1]);
             self.investment.rows[i] += self.investment.rows[i - 1];
         }
         for h in [
@@ -321,8 +322,8 @@ impl Aggregates {
                 for scope in 0..=usize::from(above) {
                     let m = &mut group.enterprises[slot][scope];
                     for i in 0..12 {
-                        m.output[i] += ey.output[i];
-                        m.sales[i] += ey.sales[i];
+                        m.output[i] = m.output[i].saturating_add(ey.output[i]);
+                        m.sales[i] = m.sales[i].saturating_add(ey.sales[i]);
                     }
                     if first < 12 {
                         m.present[first] += 1;
@@ -331,7 +332,7 @@ impl Aggregates {
                 if slot == 1 && !thresholds.is_empty() {
                     let mut sales = 0i64;
                     for i in 0..12 {
-                        sales += ey.sales[i];
+                        sales = sales.saturating_add(ey.sales[i]);
                         if i >= first {
                             for (k, t) in thresholds.iter().enumerate() {
                                 if sales >= *t {
@@ -401,7 +402,7 @@ impl Aggregates {
                     &mut towns[town as usize].investment,
                     &mut units[unit as usize].investment,
                 ] {
-                    inv.yuan[m] += i.yuan;
+                    inv.yuan[m] = inv.yuan[m].saturating_add(i.yuan);
                     inv.rows[m] += 1;
                 }
             }
@@ -735,12 +736,12 @@ impl Figure {
                 },
             ) => {
                 *present += p;
-                *cur += c;
-                *base += b;
+                *cur = cur.saturating_add(c);
+                *base = base.saturating_add(b);
             }
             (Figure::Sum { rows, yuan }, Figure::Sum { rows: r, yuan: y }) => {
                 *rows += r;
-                *yuan += y;
+                *yuan = yuan.saturating_add(y);
             }
             (Figure::Count(n), Figure::Count(m)) => *n += m,
             (
@@ -751,9 +752,9 @@ impl Figure {
                 },
             ) => {
                 total.0 += t.0;
-                total.1 += t.1;
+                total.1 = total.1.saturating_add(t.1);
                 reached.0 += r.0;
-                reached.1 += r.1;
+                reached.1 = reached.1.saturating_add(r.1);
             }
             _ => {}
         }

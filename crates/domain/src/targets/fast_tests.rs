@@ -469,3 +469,53 @@ fn writes_applied_in_memory_equal_a_fresh_load() {
         }
     }
 }
+
+#[test]
+fn sums_of_huge_amounts_stop_at_the_maximum_instead_of_wrapping() {
+    let inv = |id, m| InvestmentFacts {
+        project_id: id,
+        period: Period {
+            year: 2006,
+            month: m,
+        },
+        yuan: i64::MAX,
+    };
+    let f = Facts {
+        investments: vec![inv(1, 1), inv(2, 2), inv(3, 2)],
+        stats: vec![
+            stat(1, 2006, 1, i64::MAX, i64::MAX),
+            stat(1, 2006, 2, i64::MAX, i64::MAX),
+            stat(2, 2006, 1, i64::MAX, i64::MAX),
+            stat(1, 2005, 1, 1, 1),
+        ],
+        ..Default::default()
+    };
+    let a: NaiveDate = "2006-03-31".parse().unwrap();
+    let all = formulas();
+    let fs: Vec<Formula> = all.iter().map(|(f, _)| f.clone()).collect();
+    let agg = Aggregates::build(&f, 2006, &fs);
+    let mut sums = 0;
+    for (formula, t) in &all {
+        let want = evaluate(formula, *t, 2006, a, &f);
+        assert_eq!(figures(&agg.outcome(formula, *t, a)), figures(&want));
+        for v in [want.numerator, want.denominator].into_iter().flatten() {
+            assert!(v >= 0, "{formula:?}: {v} wrapped");
+        }
+        match want.actual {
+            Some(Actual::Yuan(y)) => {
+                assert_eq!(y, i64::MAX, "{formula:?}");
+                sums += 1;
+            }
+            Some(Actual::Ratio { num, den }) => assert!(num >= 0 && den > 0, "{formula:?}"),
+            _ => {}
+        }
+        for dim in [Dimension::Township, Dimension::Unit] {
+            for part in breakdown(formula, *t, 2006, a, &f, dim) {
+                if let Some(Actual::Yuan(y)) = part.actual {
+                    assert!(y >= 0, "{formula:?} by {dim:?}: {y} wrapped");
+                }
+            }
+        }
+    }
+    assert!(sums > 0, "no summed target among the formulas");
+}

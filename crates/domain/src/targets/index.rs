@@ -19,15 +19,20 @@ pub struct EnterpriseYear {
 impl EnterpriseYear {
     /// Sum of the first `m` months (1..=12).
     pub fn output_to(&self, m: u32) -> i64 {
-        self.output[..m as usize].iter().sum()
+        sum(&self.output[..m as usize])
     }
     pub fn sales_to(&self, m: u32) -> i64 {
-        self.sales[..m as usize].iter().sum()
+        sum(&self.sales[..m as usize])
     }
     /// Has a row in one of the first `m` months.
     pub fn any_to(&self, m: u32) -> bool {
         self.months & ((1u16 << m) - 1) != 0
     }
+}
+
+/// A sum of amounts that stops at `i64::MAX` rather than wrapping.
+pub fn sum(v: &[i64]) -> i64 {
+    v.iter().fold(0i64, |a, b| a.saturating_add(*b))
 }
 
 /// Folds the rows (one per enterprise and month) into enterprise-years.
@@ -45,8 +50,8 @@ pub fn fold(stats: &[StatFacts]) -> Vec<EnterpriseYear> {
                 months: 0,
             });
         let i = s.period.month as usize - 1;
-        e.output[i] += s.output_value_yuan;
-        e.sales[i] += s.sales_value_yuan;
+        e.output[i] = e.output[i].saturating_add(s.output_value_yuan);
+        e.sales[i] = e.sales[i].saturating_add(s.sales_value_yuan);
         e.months |= 1 << i;
     }
     let mut v: Vec<EnterpriseYear> = keyed.into_values().collect();

@@ -304,7 +304,7 @@ pub fn evaluate(
             let mut ids = Vec::new();
             for i in &facts.investments {
                 if i.period.year == year && i.period <= last {
-                    total += i.yuan;
+                    total = total.saturating_add(i.yuan);
                     ids.push(i.project_id);
                 }
             }
@@ -388,9 +388,9 @@ fn growth(
             StatMeasure::SalesValue => r.sales_to(m),
         };
         if r.year == year {
-            cur += v;
+            cur = cur.saturating_add(v);
         } else {
-            base += v;
+            base = base.saturating_add(v);
         }
         ids.insert(r.enterprise_id);
     }
@@ -401,7 +401,7 @@ fn growth(
         o.note = Some(growth_note(facts.has_stats(), year, m));
     } else {
         o.actual = Some(Actual::Ratio {
-            num: cur - base,
+            num: cur.saturating_sub(base),
             den: base,
         });
     }
@@ -458,8 +458,11 @@ fn cohort_rate(
     };
     let count = rows.len() as i64;
     let reached = rows.iter().filter(|r| r.2).count() as i64;
-    let area: i64 = rows.iter().map(|r| r.1).sum();
-    let area_reached: i64 = rows.iter().filter(|r| r.2).map(|r| r.1).sum();
+    let area = rows.iter().fold(0i64, |t, r| t.saturating_add(r.1));
+    let area_reached = rows
+        .iter()
+        .filter(|r| r.2)
+        .fold(0i64, |t, r| t.saturating_add(r.1));
     o.members = rows.iter().map(|r| r.0).collect();
     o.reached = rows.iter().filter(|r| r.2).map(|r| r.0).collect();
     cohort_figures(
@@ -569,7 +572,7 @@ pub struct GroupFigure {
 impl GroupFigure {
     /// The group's growth, None with a zero base.
     pub fn growth(&self) -> Option<(i64, i64)> {
-        (self.base != 0).then_some((self.current - self.base, self.base))
+        (self.base != 0).then_some((self.current.saturating_sub(self.base), self.base))
     }
 }
 
@@ -596,8 +599,8 @@ pub fn enterprise_breakdown(
             current: 0,
             base: 0,
         });
-        g.current += current;
-        g.base += base;
+        g.current = g.current.saturating_add(current);
+        g.base = g.base.saturating_add(base);
     };
     match formula {
         Formula::Growth { measure, scope } => {

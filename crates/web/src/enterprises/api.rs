@@ -163,6 +163,7 @@ impl From<EnterpriseRecord> for EnterpriseJson {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EnterpriseParams {
     township: Option<String>,
     /// A GB/T 4754 code prefix.
@@ -232,7 +233,7 @@ pub async fn api_enterprises(
 }
 
 /// One enterprise by credit code; an enterprise user only its own.
-#[utoipa::path(get, path = "/api/v1/enterprises/{credit_code}", tag = "enterprises", params(("credit_code" = String, Path)), security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/enterprises/{code}", tag = "enterprises", params(("code" = String, Path, description = "the credit code")), security(("bearer" = [])),
     responses((status = 200, body = EnterpriseJson), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn api_enterprise(
     State(st): State<Shared>,

@@ -213,6 +213,7 @@ pub struct MeetingDetailJson {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// planned or held.
     status: Option<String>,

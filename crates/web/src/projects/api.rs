@@ -271,6 +271,7 @@ impl From<&ProjectRecord> for ProjectJson {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     township: Option<String>,
     unit: Option<String>,

@@ -175,6 +175,7 @@ pub struct RequestDetailJson {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// A status, e.g. assigned.
     status: Option<String>,
@@ -251,7 +252,7 @@ pub async fn api_list(
 }
 
 /// One request with its history.
-#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests",
+#[utoipa::path(get, path = "/api/v1/requests/{id}", params(("id" = i64, Path, description = "request id")), tag = "requests",
     responses((status = 200, body = RequestDetailJson), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn api_get(
     State(st): State<Shared>,
@@ -327,6 +328,15 @@ pub async fn api_submit(
     ApiUser(u): ApiUser,
     Json(b): Json<SubmitIn>,
 ) -> Result<(axum::http::StatusCode, Json<RequestJson>), ApiError> {
+    if let Some(v) = b.visit_id {
+        // The store would meet the unknown id only as a foreign-key error.
+        if !st.store.visits(None).await?.iter().any(|x| x.id == v) {
+            return Err(ApiError(AppError::Invalid(vec![FieldError::new(
+                "visit_id",
+                format!("找不到编号为 {v} 的走访记录"),
+            )])));
+        }
+    }
     let mut files = vec![];
     for (i, a) in b.attachments.iter().enumerate() {
         let bytes = base64::engine::general_purpose::STANDARD
@@ -378,7 +388,7 @@ pub struct ActionIn {
 /// Moves a request through its status flow. Refused: 403 when the caller may
 /// not take this action, 409 when the status does not allow it, 422 for a
 /// missing field.
-#[utoipa::path(post, path = "/api/v1/requests/{id}/actions", request_body = ActionIn, tag = "requests",
+#[utoipa::path(post, path = "/api/v1/requests/{id}/actions", params(("id" = i64, Path, description = "request id")), request_body = ActionIn, tag = "requests",
     responses((status = 200, body = RequestJson), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_act(
     State(st): State<Shared>,
@@ -411,7 +421,7 @@ pub struct ExtensionIn {
 }
 
 /// Asks for the one extension of the resolution limit.
-#[utoipa::path(post, path = "/api/v1/requests/{id}/extension", request_body = ExtensionIn, tag = "requests",
+#[utoipa::path(post, path = "/api/v1/requests/{id}/extension", params(("id" = i64, Path, description = "request id")), request_body = ExtensionIn, tag = "requests",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn api_ask_extension(
     State(st): State<Shared>,
@@ -435,7 +445,7 @@ pub struct ExtensionDecisionIn {
 }
 
 /// Approves or refuses a pending extension (the office).
-#[utoipa::path(post, path = "/api/v1/requests/{id}/extension/decision", request_body = ExtensionDecisionIn, tag = "requests",
+#[utoipa::path(post, path = "/api/v1/requests/{id}/extension/decision", params(("id" = i64, Path, description = "request id")), request_body = ExtensionDecisionIn, tag = "requests",
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn api_decide_extension(
     State(st): State<Shared>,
@@ -450,7 +460,12 @@ pub async fn api_decide_extension(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
-async fn api_attachment(
+/// Downloads an attachment of a request the caller may see.
+#[utoipa::path(get, path = "/api/v1/requests/attachments/{id}", tag = "requests",
+    params(("id" = i64, Path, description = "attachment id")), security(("bearer" = [])),
+    responses((status = 200, description = "the file's bytes, with its own content type",
+        content_type = "*/*", body = String)))]
+pub async fn api_attachment(
     State(st): State<Shared>,
     ApiUser(u): ApiUser,
     Path(id): Path<i64>,

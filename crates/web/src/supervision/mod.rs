@@ -17,7 +17,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::users::{FieldError, Role};
 use office::xlsx::{Cell, Sheet};
 use serde::{Deserialize, Serialize};
@@ -50,7 +50,12 @@ fn ne(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// Parses an optional date field; the error names the field.
+/// Years back from this one that a supervision date may reach.
+pub const DATE_YEARS_BACK: i32 = 10;
+
+/// Parses an optional date field; the error names the field. Deadlines are
+/// counted day by day up to this date, so it must lie within
+/// [`DATE_YEARS_BACK`] years before this year and the end of next year.
 pub(crate) fn opt_date(
     v: &Option<String>,
     field: &str,
@@ -58,14 +63,24 @@ pub(crate) fn opt_date(
     errs: &mut Vec<FieldError>,
 ) -> Option<NaiveDate> {
     let s = ne(v)?;
-    domain::projects::parse_date(s)
+    let d = domain::projects::parse_date(s)
         .map_err(|_| {
             errs.push(FieldError::new(
                 field,
                 format!("{label}格式应为 YYYY-MM-DD"),
             ))
         })
-        .ok()
+        .ok()?;
+    let year = crate::layout::today().year();
+    let (lo, hi) = (year - DATE_YEARS_BACK, year + 1);
+    if !(lo..=hi).contains(&d.year()) {
+        errs.push(FieldError::new(
+            field,
+            format!("{label}须在 {lo} 年至 {hi} 年之间"),
+        ));
+        return None;
+    }
+    Some(d)
 }
 
 /// Overdue items of one unit.
@@ -348,6 +363,7 @@ async fn urge_unit(
 
 /// Filters of the overdue list in the API.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OverdueParams {
     /// A responsible unit's code.
     unit: Option<String>,

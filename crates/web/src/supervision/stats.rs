@@ -36,6 +36,7 @@ pub fn router() -> Router<Shared> {
 
 /// The parameters of the statistics (page and API).
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 pub struct StatsParams {
     /// First submission date counted (default 1 January of this year).
     from: Option<String>,
