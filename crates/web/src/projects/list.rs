@@ -1,7 +1,7 @@
 //! The project list: filters, sorting, paging and export of what is shown.
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, need};
 use crate::error::AppError;
 use crate::layout::{Chrome, Paging};
 use crate::targets::as_of_for;
@@ -281,7 +281,7 @@ const PER_PAGE: i64 = 50;
 
 pub async fn list(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(q): Query<ProjectQuery>,
 ) -> Result<ListPage, AppError> {
     let sel = select(&st, &q).await?;
@@ -328,7 +328,7 @@ pub async fn list(
 /// Every project the filters select (not just one page) as .xlsx.
 pub async fn export(
     State(st): State<Shared>,
-    _page: Page,
+    _page: Can<need::ReadCampaign>,
     Query(q): Query<ProjectQuery>,
 ) -> Result<Response, AppError> {
     let sel = select(&st, &q).await?;

@@ -3,7 +3,7 @@
 
 use super::{allowed_actions, status_class};
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, Page, need};
 use crate::error::AppError;
 use crate::layout::{Chrome, Paging, today, write_xlsx, xlsx_download};
 use askama::Template;
@@ -321,9 +321,6 @@ async fn new_page(
     errors: Vec<FieldError>,
 ) -> Result<NewPage, AppError> {
     let staff = matches!(page.user.role, Role::Admin | Role::Unit);
-    if !staff && page.user.role != Role::Enterprise {
-        return Err(AppError::Denied("领导账号只能查看诉求，不能提交".into()));
-    }
     let enterprise_name = match &page.user.enterprise_code {
         Some(c) if !staff => st
             .store
@@ -362,7 +359,7 @@ async fn new_page(
 
 async fn new_form(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ActOnRequests>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<NewPage, AppError> {
     new_page(&st, &page, q, vec![]).await
@@ -370,7 +367,7 @@ async fn new_form(
 
 async fn submit(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ActOnRequests>,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
     let mut values: HashMap<String, String> = HashMap::new();
@@ -563,7 +560,7 @@ async fn refused(st: &Shared, page: &Page, id: i64, e: StoreError) -> Result<Res
 
 async fn act(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ActOnRequests>,
     Path(id): Path<i64>,
     Form(f): Form<ActForm>,
 ) -> Result<Response, AppError> {
@@ -592,7 +589,7 @@ pub struct ExtensionForm {
 
 async fn ask_extension(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ActOnRequests>,
     Path(id): Path<i64>,
     Form(f): Form<ExtensionForm>,
 ) -> Result<Response, AppError> {
@@ -617,7 +614,7 @@ pub struct DecisionForm {
 
 async fn decide_extension(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, AppError> {

@@ -8,7 +8,7 @@ mod notices;
 pub(crate) mod stats;
 
 use crate::Shared;
-use crate::auth::{ApiUser, Page};
+use crate::auth::{ApiCan, Can, Page, need};
 use crate::error::{ApiError, AppError};
 use crate::layout::{Chrome, Paging};
 use askama::Template;
@@ -167,7 +167,6 @@ async fn select(
     q: &ListQuery,
     today: NaiveDate,
 ) -> Result<(Vec<UnitGroup>, Vec<OverdueItem>), AppError> {
-    page.require_reader_of_all()?;
     let all = st
         .store
         .overdue_requests(&Viewer::of(&page.user), None, ne(&q.category), today)
@@ -184,7 +183,7 @@ async fn select(
 
 async fn list(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Oversee>,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
     let today = crate::layout::today();
@@ -230,7 +229,7 @@ async fn list(
 
 async fn export(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Oversee>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let today = crate::layout::today();
@@ -309,11 +308,10 @@ fn back_to(back: &str) -> String {
 
 async fn urge_one(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
     Form(f): Form<UrgeForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     st.store
         .urge_request(&Viewer::of(&page.user), id, &f.note, crate::layout::today())
         .await?;
@@ -322,11 +320,10 @@ async fn urge_one(
 
 async fn urge_unit(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(code): Path<String>,
     Form(f): Form<UrgeForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let today = crate::layout::today();
     let v = Viewer::of(&page.user);
     let category = Some(f.category.trim()).filter(|c| !c.is_empty());
@@ -411,7 +408,7 @@ pub struct OverdueJson {
     responses((status = 200, body = OverdueJson), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_overdue(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::Oversee>,
     Query(p): Query<OverdueParams>,
 ) -> Result<Json<OverdueJson>, ApiError> {
     if !matches!(u.0.role, Role::Admin | Role::Leader) {
