@@ -2,7 +2,7 @@
 //! for forms, and which navigation entry is active.
 
 use crate::auth::Page;
-use domain::users::{Permission, Role};
+use domain::users::Permission;
 
 /// The frame around every page. The navigation shows what the role may
 /// open, asked of the same `Role::can` as the routes.
@@ -15,8 +15,8 @@ pub struct Chrome {
     pub reads_all: bool,
     /// The campaign office: settings in the navigation.
     pub is_admin: bool,
-    /// Sees only its own enterprise's records (no campaign data, no visits).
-    pub is_enterprise: bool,
+    /// May record visits: the links to the visit form.
+    pub records_visits: bool,
     /// The enterprise an enterprise user represents: its page in the navigation.
     pub own_enterprise: Option<String>,
     pub csrf: String,
@@ -32,7 +32,7 @@ impl Page {
             reads_campaign: self.can(Permission::ReadCampaign),
             reads_all: self.can(Permission::Oversee),
             is_admin: self.can(Permission::Administer),
-            is_enterprise: self.user.role == Role::Enterprise,
+            records_visits: self.can(Permission::RecordVisits),
             own_enterprise: self.user.enterprise_code.clone(),
             csrf: self.csrf.clone(),
             active,

@@ -141,7 +141,7 @@ async fn list(
         .take(PER_PAGE as usize)
         .collect();
     Ok(ListPage {
-        can_record: Viewer::of(&page.user).is_staff(),
+        can_record: page.can(domain::users::Permission::RecordVisits),
         chrome: page.chrome("visits"),
         q,
         visits,

@@ -768,3 +768,52 @@ async fn an_enterprise_user_cannot_reach_another_enterprises_records_by_id() {
         assert_eq!(yi.send(&app, "GET", &url).await.0, 200, "yi GET {url}");
     }
 }
+
+/// The navigation shows each role what it may open, and nothing it may not.
+#[tokio::test]
+async fn the_navigation_links_only_to_what_the_role_may_open() {
+    let app = spawn_app().await;
+    let _ = fixture(&app).await;
+    for who in [Who::Admin, Who::Leader, Who::Unit, Who::Enterprise] {
+        let caller = Caller::new(&app, who).await;
+        let html = caller
+            .browser
+            .get(app.url("/inbox"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let nav = html
+            .split("<nav>")
+            .nth(1)
+            .and_then(|n| n.split("</nav>").next())
+            .expect("a navigation");
+        let links: Vec<&str> = nav
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        assert!(links.len() >= 3, "{who:?}: {links:?}");
+        for link in &links {
+            let (status, _) = caller.send(&app, "GET", link).await;
+            assert!(
+                status == 200 || status == 303,
+                "{who:?} is shown {link} but gets {status}"
+            );
+        }
+        let campaign_links = links.contains(&"/projects");
+        assert_eq!(campaign_links, who != Who::Enterprise, "{who:?}: {links:?}");
+        assert_eq!(
+            links.contains(&"/audit"),
+            matches!(who, Who::Admin | Who::Leader)
+        );
+        if who == Who::Enterprise {
+            assert!(
+                links.contains(&format!("/enterprises/{A}").as_str()),
+                "{links:?}"
+            );
+        }
+    }
+}

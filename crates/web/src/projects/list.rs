@@ -294,10 +294,7 @@ pub async fn list(
     let total_completed = money(sel.rows.iter().map(|r| r.investment_yuan).sum());
     let units = st.store.units().await?;
     Ok(ListPage {
-        can_create: matches!(
-            page.user.role,
-            domain::users::Role::Admin | domain::users::Role::Unit
-        ),
+        can_create: page.can(domain::users::Permission::EditProjects),
         chrome: page.chrome("projects"),
         rows: sel
             .rows

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
 use domain::requests::{Kind, Satisfaction, Status, StepState};
-use domain::users::{FieldError, Role};
+use domain::users::{FieldError, Permission, Role};
 use office::xlsx::{Cell, Sheet};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -219,7 +219,7 @@ async fn list(
         categories: st.store.request_categories().await?,
         units: st.store.units().await?,
         statuses: Status::ALL.to_vec(),
-        can_file: page.user.role != Role::Leader,
+        can_file: page.can(Permission::ActOnRequests),
     })
 }
 
@@ -500,13 +500,13 @@ async fn detail_page(
             r.status,
             Status::Accepted | Status::Replied | Status::Reopened | Status::Escalated
         );
-    let can_decide_extension = page.user.role == Role::Admin
+    let can_decide_extension = page.can(Permission::Administer)
         && d.extension.as_ref().is_some_and(|x| x.status == "pending");
     let groups = st.store.working_group_names().await?;
     Ok(DetailPage {
         chrome: page.chrome("requests"),
         overdue: r.overdue(today),
-        can_visit: r.follow_up_due && matches!(page.user.role, Role::Admin | Role::Unit),
+        can_visit: r.follow_up_due && page.can(Permission::RecordVisits),
         d,
         steps,
         actions,
