@@ -2,7 +2,7 @@
 //! department with the items past their statutory limit flagged.
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, Page, need};
 use crate::error::AppError;
 use crate::layout::Chrome;
 use askama::Template;
@@ -86,7 +86,7 @@ fn opt_date(s: &str, field: &str, errs: &mut Vec<FieldError>) -> Option<NaiveDat
 
 async fn add(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::EditProjects>,
     Path(code): Path<String>,
     Form(f): Form<AddForm>,
 ) -> Result<Response, AppError> {
@@ -135,7 +135,7 @@ struct DatesForm {
 
 async fn dates(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::EditProjects>,
     Path(id): Path<i64>,
     Form(f): Form<DatesForm>,
 ) -> Result<Response, AppError> {
@@ -186,7 +186,7 @@ impl ListPage {
 
 async fn list(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
     let today = crate::layout::today();

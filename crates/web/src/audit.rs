@@ -1,7 +1,7 @@
 //! The audit log page: who changed what, when, before and after.
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, need};
 use crate::error::AppError;
 use crate::layout::{Chrome, Paging};
 use askama::Template;
@@ -66,10 +66,9 @@ const PER_PAGE: i64 = 50;
 
 async fn list(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Oversee>,
     Query(q): Query<AuditQuery>,
 ) -> Result<AuditPage, AppError> {
-    page.require_reader_of_all()?;
     let filter = AuditFilter {
         entity: q.entity.clone().filter(|s| !s.is_empty()),
         entity_key: q.key.clone().filter(|s| !s.is_empty()),

@@ -4,7 +4,7 @@
 //! GB/T 9704 .docx, and once issued numbered, stored and never changed.
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, Page, need};
 use crate::error::AppError;
 use crate::layout::Chrome;
 use crate::targets::as_of_for;
@@ -354,10 +354,10 @@ struct ListPage {
     can_issue: bool,
 }
 
-async fn list(State(st): State<Shared>, page: Page) -> Result<ListPage, AppError> {
-    if page.user.role == domain::users::Role::Enterprise {
-        return Err(AppError::Forbidden);
-    }
+async fn list(
+    State(st): State<Shared>,
+    page: Can<need::ReadCampaign>,
+) -> Result<ListPage, AppError> {
     let c = current(&st).await?;
     Ok(ListPage {
         can_issue: page.is_admin(),
@@ -457,12 +457,9 @@ impl DocumentPage {
 
 async fn preview(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(q): Query<DraftQuery>,
 ) -> Result<DocumentPage, AppError> {
-    if page.user.role == domain::users::Role::Enterprise {
-        return Err(AppError::Forbidden);
-    }
     let c = current(&st).await?;
     let (as_of, issued_on) = dates(&c, &q)?;
     let mut doc = compose(&st.store, &c, as_of, issued_on, &q.intro, &q.closing).await?;
@@ -478,12 +475,9 @@ async fn preview(
 
 async fn draft_docx(
     State(st): State<Shared>,
-    page: Page,
+    _page: Can<need::ReadCampaign>,
     Query(q): Query<DraftQuery>,
 ) -> Result<Response, AppError> {
-    if page.user.role == domain::users::Role::Enterprise {
-        return Err(AppError::Forbidden);
-    }
     let c = current(&st).await?;
     let (as_of, issued_on) = dates(&c, &q)?;
     let doc = compose(&st.store, &c, as_of, issued_on, &q.intro, &q.closing).await?;
@@ -521,10 +515,9 @@ pub(crate) fn docx_download(bytes: Vec<u8>, file_name: &str, chinese_name: &str)
 
 async fn issue(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Form(q): Form<DraftQuery>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let c = current(&st).await?;
     let (as_of, issued_on) = dates(&c, &q)?;
     let b = issue_bulletin(
@@ -542,12 +535,9 @@ async fn issue(
 
 async fn show(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Path(id): Path<i64>,
 ) -> Result<DocumentPage, AppError> {
-    if page.user.role == domain::users::Role::Enterprise {
-        return Err(AppError::Forbidden);
-    }
     let b = st
         .store
         .bulletin(id)
@@ -559,12 +549,9 @@ async fn show(
 
 async fn issued_docx(
     State(st): State<Shared>,
-    page: Page,
+    _page: Can<need::ReadCampaign>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    if page.user.role == domain::users::Role::Enterprise {
-        return Err(AppError::Forbidden);
-    }
     let b = st
         .store
         .bulletin(id)

@@ -1,7 +1,7 @@
 //! The campaign: its document, leadership, awards and targets (admins edit).
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, need};
 use crate::error::AppError;
 use crate::layout::Chrome;
 use askama::Template;
@@ -49,7 +49,10 @@ struct CampaignPage {
     can_edit: bool,
 }
 
-async fn campaign(State(st): State<Shared>, page: Page) -> Result<CampaignPage, AppError> {
+async fn campaign(
+    State(st): State<Shared>,
+    page: Can<need::ReadCampaign>,
+) -> Result<CampaignPage, AppError> {
     let c = current(&st).await?;
     let awards = st.store.award_tiers(c.id).await?.into_iter().map(|a| {
         let m = money(a.amount_yuan);
@@ -73,7 +76,10 @@ struct SourcePage {
     paragraphs: Vec<String>,
 }
 
-async fn source(State(st): State<Shared>, page: Page) -> Result<SourcePage, AppError> {
+async fn source(
+    State(st): State<Shared>,
+    page: Can<need::ReadCampaign>,
+) -> Result<SourcePage, AppError> {
     let c = current(&st).await?;
     let text = st.store.campaign_source(c.id).await?.unwrap_or_default();
     let paragraphs = text
@@ -97,11 +103,10 @@ struct AwardForm {
 
 async fn award_edit(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(rank): Path<i64>,
     Form(f): Form<AwardForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let c = current(&st).await?;
     let tier = st
         .store
@@ -206,7 +211,7 @@ async fn find_target(st: &Shared, code: &str) -> Result<(Campaign, Target), AppE
 
 async fn target(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Path(code): Path<String>,
 ) -> Result<TargetPage, AppError> {
     let (_, t) = find_target(&st, &code).await?;
@@ -248,10 +253,9 @@ impl TargetEditPage {
 
 async fn target_edit_page(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(code): Path<String>,
 ) -> Result<TargetEditPage, AppError> {
-    page.require_admin()?;
     let (c, t) = find_target(&st, &code).await?;
     Ok(TargetEditPage {
         chrome: page.chrome("campaign"),
@@ -276,11 +280,10 @@ struct TargetForm {
 
 async fn target_edit(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(code): Path<String>,
     Form(f): Form<TargetForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let (c, t) = find_target(&st, &code).await?;
     let edit = TargetEdit {
         name: f.name.clone(),

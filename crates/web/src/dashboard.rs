@@ -4,7 +4,7 @@
 //! comparison with a second date, and the whole as an xlsx workbook.
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, need};
 use crate::error::AppError;
 use crate::layout::Chrome;
 use crate::targets::{Evaluated, as_of_for, evaluate_all};
@@ -299,12 +299,9 @@ async fn build(st: &Shared, q: &DashQuery) -> Result<Built, AppError> {
 
 async fn page(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(q): Query<DashQuery>,
 ) -> Result<DashboardPage, AppError> {
-    if page.user.role == domain::users::Role::Enterprise {
-        return Err(AppError::Forbidden);
-    }
     let b = build(&st, &q).await?;
     let tp = time_progress(b.c.year, b.as_of);
     let export = format!(
@@ -331,12 +328,9 @@ async fn page(
 /// The dashboard as a workbook: one sheet per table.
 async fn export(
     State(st): State<Shared>,
-    page: Page,
+    _page: Can<need::ReadCampaign>,
     Query(q): Query<DashQuery>,
 ) -> Result<Response, AppError> {
-    if page.user.role == domain::users::Role::Enterprise {
-        return Err(AppError::Forbidden);
-    }
     let b = build(&st, &q).await?;
     let s = |v: &str| Cell::from(v);
     let mut summary = ["目标", "目标值", "实际完成", "明细", "状态", "责任小组"]

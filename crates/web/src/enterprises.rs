@@ -11,7 +11,7 @@ pub use api::{
 };
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, Page, need};
 use crate::error::AppError;
 use crate::layout::{Chrome, Paging};
 use crate::targets::as_of_for;
@@ -23,7 +23,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use domain::enterprises::{BrandLevel, Tier, industry};
 use domain::format::{money, percent};
-use domain::users::Role;
 use office::xlsx::{Cell, Sheet};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -153,7 +152,7 @@ pub struct Breakdown {
     pub result: String,
 }
 
-async fn select(st: &Shared, page: &Page, q: &EnterpriseQuery) -> Result<Selection, AppError> {
+async fn select(st: &Shared, q: &EnterpriseQuery) -> Result<Selection, AppError> {
     let campaign = st.store.current_campaign().await?;
     let year = q.year.or(campaign.as_ref().map(|c| c.year)).unwrap_or(2006);
     let as_of = match &campaign {
@@ -224,10 +223,6 @@ async fn select(st: &Shared, page: &Page, q: &EnterpriseQuery) -> Result<Selecti
         .enterprises()
         .await?
         .into_iter()
-        .filter(|e| {
-            page.user.role != Role::Enterprise
-                || page.user.enterprise_code.as_deref() == Some(e.credit_code.as_str())
-        })
         .filter(|e| only.as_ref().is_none_or(|ids| ids.contains(&e.id)))
         .filter(|e| {
             text.is_empty()
@@ -297,10 +292,10 @@ const PER_PAGE: i64 = 50;
 
 async fn list(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(q): Query<EnterpriseQuery>,
 ) -> Result<ListPage, AppError> {
-    let sel = select(&st, &page, &q).await?;
+    let sel = select(&st, &q).await?;
     let paging = Paging::new(q.page, PER_PAGE, sel.rows.len() as i64);
     Ok(ListPage {
         is_admin: page.is_admin(),
@@ -329,10 +324,10 @@ async fn list(
 
 async fn export(
     State(st): State<Shared>,
-    page: Page,
+    _page: Can<need::ReadCampaign>,
     Query(q): Query<EnterpriseQuery>,
 ) -> Result<Response, AppError> {
-    let sel = select(&st, &page, &q).await?;
+    let sel = select(&st, &q).await?;
     let headers = [
         "统一社会信用代码",
         "企业名称",
@@ -447,11 +442,7 @@ async fn profile(
     Path(code): Path<String>,
     Query(pq): Query<ProfileQuery>,
 ) -> Result<ProfilePage, AppError> {
-    if page.user.role == Role::Enterprise
-        && page.user.enterprise_code.as_deref() != Some(code.as_str())
-    {
-        return Err(AppError::Forbidden);
-    }
+    page.require_enterprise(&code)?;
     let e = st
         .store
         .enterprise(&code)
@@ -521,7 +512,7 @@ async fn profile(
         .into_iter()
         .filter(|b| b.credit_code == e.credit_code)
         .collect();
-    let visits = if page.user.role.reads_campaign() {
+    let visits = if page.can(domain::users::Permission::ReadCampaign) {
         st.store.visits(Some(&e.credit_code)).await?
     } else {
         vec![]
@@ -563,12 +554,9 @@ struct BrandsPage {
 
 async fn brands(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(q): Query<BrandQuery>,
 ) -> Result<BrandsPage, AppError> {
-    if page.user.role == Role::Enterprise {
-        return Err(AppError::Forbidden);
-    }
     let mut all = st.store.brands().await?;
     let mut caption = None;
     if let Some(code) = ne(&q.target) {

@@ -40,7 +40,7 @@ async fn home(
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
     // An enterprise's home is its own requests: raise one, follow them.
-    if page.user.role == domain::users::Role::Enterprise {
+    if !page.can(domain::users::Permission::ReadCampaign) {
         return Ok(axum::response::Redirect::to("/requests").into_response());
     }
     Ok(campaign_home(&st, &page, &q).await?.into_response())

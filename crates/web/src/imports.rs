@@ -4,7 +4,7 @@
 //! and column; re-importing the same file changes nothing.
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, Page, need};
 use crate::error::AppError;
 use crate::layout::Chrome;
 use askama::Template;
@@ -162,8 +162,7 @@ fn editor_scope(page: &Page) -> Result<Scope, AppError> {
     }
 }
 
-async fn page(page: Page) -> Result<ImportPage, AppError> {
-    editor_scope(&page)?;
+async fn page(page: Can<need::EditProjects>) -> Result<ImportPage, AppError> {
     Ok(ImportPage {
         chrome: page.chrome("projects"),
         report: None,
@@ -173,7 +172,7 @@ async fn page(page: Page) -> Result<ImportPage, AppError> {
     })
 }
 
-async fn template(_page: Page) -> Response {
+async fn template(_page: Can<need::EditProjects>) -> Response {
     crate::layout::xlsx_download(
         office::import::template(),
         "tuijin-import-template.xlsx",
@@ -183,7 +182,7 @@ async fn template(_page: Page) -> Response {
 
 async fn upload(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::EditProjects>,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
     let scope = editor_scope(&page)?;
@@ -265,8 +264,7 @@ struct StatsPage {
     seconds: String,
 }
 
-async fn stats_page(page: Page) -> Result<StatsPage, AppError> {
-    page.require_admin()?;
+async fn stats_page(page: Can<need::Administer>) -> Result<StatsPage, AppError> {
     Ok(StatsPage {
         chrome: page.chrome("enterprises"),
         report: None,
@@ -277,7 +275,7 @@ async fn stats_page(page: Page) -> Result<StatsPage, AppError> {
     })
 }
 
-async fn stats_template(_page: Page) -> Response {
+async fn stats_template(_page: Can<need::Administer>) -> Response {
     crate::layout::xlsx_download(
         office::import::stats_template(),
         "tuijin-stats-template.xlsx",
@@ -287,10 +285,9 @@ async fn stats_template(_page: Page) -> Response {
 
 async fn stats_upload(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let (file_name, bytes) = uploaded_file(&mut form).await?;
     let started = std::time::Instant::now();
     let result = import_stats(&st.store, &page.user.actor(), &bytes).await;

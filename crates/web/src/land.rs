@@ -2,7 +2,7 @@
 //! detail, create and edit; and the parcels API.
 
 use crate::Shared;
-use crate::auth::{ApiUser, Page};
+use crate::auth::{ApiCan, Can, Page, need};
 use crate::error::{ApiError, AppError};
 use crate::layout::{Chrome, Paging};
 use crate::projects::api_support::{items, patch_text, prefixed, store_rows};
@@ -178,7 +178,7 @@ const PER_PAGE: i64 = 50;
 
 async fn list(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(q): Query<ParcelQuery>,
 ) -> Result<ListPage, AppError> {
     let sel = select(&st, &q).await?;
@@ -211,7 +211,7 @@ async fn list(
 /// (township by name), so the file can be edited and imported back.
 async fn export(
     State(st): State<Shared>,
-    _page: Page,
+    _page: Can<need::ReadCampaign>,
     Query(q): Query<ParcelQuery>,
 ) -> Result<Response, AppError> {
     let sel = select(&st, &q).await?;
@@ -243,7 +243,7 @@ struct DetailPage {
 
 async fn detail(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Path(code): Path<String>,
 ) -> Result<DetailPage, AppError> {
     let r = st
@@ -300,16 +300,16 @@ async fn form_page(
     })
 }
 
-async fn new_page(State(st): State<Shared>, page: Page) -> Result<FormPage, AppError> {
-    if scope(&page) == Scope::Nothing {
-        return Err(AppError::Forbidden);
-    }
+async fn new_page(
+    State(st): State<Shared>,
+    page: Can<need::EditProjects>,
+) -> Result<FormPage, AppError> {
     form_page(&st, &page, None, HashMap::new(), vec![]).await
 }
 
 async fn edit_page(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::EditProjects>,
     Path(code): Path<String>,
 ) -> Result<FormPage, AppError> {
     let r = st
@@ -415,18 +415,15 @@ async fn save(
 
 async fn create(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::EditProjects>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    if scope(&page) == Scope::Nothing {
-        return Err(AppError::Forbidden);
-    }
     save(&st, &page, None, values).await
 }
 
 async fn edit(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::EditProjects>,
     Path(code): Path<String>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
@@ -460,7 +457,7 @@ pub struct ParcelJson {
     responses((status = 200, body = crate::projects::UpsertJson), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_upsert(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::EditProjects>,
     Json(body): Json<Value>,
 ) -> Result<Json<crate::projects::UpsertJson>, ApiError> {
     let scope = match Scope::of(u.0.role, u.0.unit_code.as_deref()) {
@@ -495,9 +492,8 @@ pub async fn api_upsert(
     responses((status = 200, body = Vec<ParcelJson>), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn api_list(
     State(st): State<Shared>,
-    u: ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
 ) -> Result<Json<Vec<ParcelJson>>, ApiError> {
-    u.require_campaign_reader()?;
     Ok(Json(
         st.store
             .parcels()

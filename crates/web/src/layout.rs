@@ -2,18 +2,23 @@
 //! for forms, and which navigation entry is active.
 
 use crate::auth::Page;
-use domain::users::Role;
+use domain::users::Permission;
 
-/// The frame around every page.
+/// The frame around every page. The navigation shows what the role may
+/// open, asked of the same `Role::can` as the routes.
 pub struct Chrome {
     pub user_name: String,
     pub role_label: &'static str,
-    /// Admins and leaders read users and the audit log.
+    /// May read campaign-wide data: the campaign's navigation.
+    pub reads_campaign: bool,
+    /// May read the oversight records: supervision, users, the audit log.
     pub reads_all: bool,
     /// The campaign office: settings in the navigation.
     pub is_admin: bool,
-    /// Enterprise users see only their own requests (no visits).
-    pub is_enterprise: bool,
+    /// May record visits: the links to the visit form.
+    pub records_visits: bool,
+    /// The enterprise an enterprise user represents: its page in the navigation.
+    pub own_enterprise: Option<String>,
     pub csrf: String,
     pub active: &'static str,
 }
@@ -24,9 +29,11 @@ impl Page {
         Chrome {
             user_name: self.user.display_name.clone(),
             role_label: self.user.role.label(),
-            reads_all: matches!(self.user.role, Role::Admin | Role::Leader),
-            is_admin: self.user.role == Role::Admin,
-            is_enterprise: self.user.role == Role::Enterprise,
+            reads_campaign: self.can(Permission::ReadCampaign),
+            reads_all: self.can(Permission::Oversee),
+            is_admin: self.can(Permission::Administer),
+            records_visits: self.can(Permission::RecordVisits),
+            own_enterprise: self.user.enterprise_code.clone(),
             csrf: self.csrf.clone(),
             active,
         }

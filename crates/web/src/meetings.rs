@@ -15,7 +15,7 @@ pub use api::{
 };
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, need};
 use crate::error::AppError;
 use crate::layout::{Chrome, Paging};
 use askama::Template;
@@ -27,7 +27,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
 use domain::meetings::{MeetingInput, MeetingStatus};
-use domain::users::{FieldError, Role};
+use domain::users::FieldError;
 use office::xlsx::{Cell, Sheet};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -61,15 +61,6 @@ pub fn api_router() -> Router<Shared> {
         .route("/v1/meetings/{id}", get(api::api_get))
         .route("/v1/meetings/{id}/decisions", post(api::api_decision))
         .route("/v1/meetings/{id}/action-items", post(api::api_action_item))
-}
-
-/// Admins, leaders and units read meetings; enterprise users may not.
-pub(crate) fn require_reader(page: &Page) -> Result<(), AppError> {
-    if page.user.role == Role::Enterprise {
-        Err(AppError::Forbidden)
-    } else {
-        Ok(())
-    }
 }
 
 fn ne(v: &Option<String>) -> Option<&str> {
@@ -136,10 +127,9 @@ struct ListPage {
 
 async fn list(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
-    require_reader(&page)?;
     let rows = st.store.meetings(&q.filter()?).await?;
     let paging = Paging::new(q.page, PER_PAGE, rows.len() as i64);
     Ok(ListPage {
@@ -162,10 +152,9 @@ async fn list(
 
 async fn export(
     State(st): State<Shared>,
-    page: Page,
+    _page: Can<need::ReadCampaign>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    require_reader(&page)?;
     let rows = st.store.meetings(&q.filter()?).await?;
     let headers = [
         "期数",
@@ -243,8 +232,7 @@ fn input_of(values: &HashMap<String, String>) -> MeetingInput {
     }
 }
 
-async fn new_page(page: Page) -> Result<FormPage, AppError> {
-    page.require_admin()?;
+async fn new_page(page: Can<need::Administer>) -> Result<FormPage, AppError> {
     Ok(FormPage {
         chrome: page.chrome("meetings"),
         editing: None,
@@ -255,10 +243,9 @@ async fn new_page(page: Page) -> Result<FormPage, AppError> {
 
 async fn edit_page(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
 ) -> Result<FormPage, AppError> {
-    page.require_admin()?;
     let m = st
         .store
         .meeting(id)
@@ -282,11 +269,10 @@ async fn edit_page(
 /// Saves the form; field errors show the form again with a 422.
 async fn save(
     st: &Shared,
-    page: Page,
+    page: Can<need::Administer>,
     editing: Option<i64>,
     values: HashMap<String, String>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let v = Viewer::of(&page.user);
     let input = input_of(&values);
     let r = match editing {
@@ -311,7 +297,7 @@ async fn save(
 
 async fn create(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     save(&st, page, None, values).await
@@ -319,7 +305,7 @@ async fn create(
 
 async fn edit(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {

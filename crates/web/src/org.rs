@@ -2,7 +2,7 @@
 //! and the working groups page.
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, need};
 use crate::error::AppError;
 use crate::layout::{Chrome, Paging};
 use askama::Template;
@@ -129,7 +129,7 @@ const PER_PAGE: i64 = 50;
 
 async fn units(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(q): Query<UnitQuery>,
 ) -> Result<UnitsPage, AppError> {
     let all = filter_units(st.store.units().await?, &q)?;
@@ -154,7 +154,7 @@ async fn units(
 /// The filtered, sorted list as .xlsx: every matching unit, not just one page.
 async fn units_export(
     State(st): State<Shared>,
-    _page: Page,
+    _page: Can<need::ReadCampaign>,
     Query(q): Query<UnitQuery>,
 ) -> Result<Response, AppError> {
     let units = filter_units(st.store.units().await?, &q)?;
@@ -199,7 +199,7 @@ struct UnitPage {
 
 async fn unit_detail(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Path(code): Path<String>,
 ) -> Result<UnitPage, AppError> {
     let unit = st
@@ -273,10 +273,9 @@ impl UnitEditPage {
 
 async fn unit_edit_page(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(code): Path<String>,
 ) -> Result<UnitEditPage, AppError> {
-    page.require_admin()?;
     let unit = st
         .store
         .unit(&code)
@@ -306,11 +305,10 @@ struct UnitForm {
 
 async fn unit_edit(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(code): Path<String>,
     Form(f): Form<UnitForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let edit = UnitEdit {
         name: f.name.clone(),
         kind: f.kind.clone(),
@@ -353,7 +351,10 @@ struct GroupsPage {
     campaign_title: String,
 }
 
-async fn groups(State(st): State<Shared>, page: Page) -> Result<GroupsPage, AppError> {
+async fn groups(
+    State(st): State<Shared>,
+    page: Can<need::ReadCampaign>,
+) -> Result<GroupsPage, AppError> {
     let (groups, campaign_title) = match st.store.current_campaign().await? {
         Some(c) => (st.store.working_groups(c.id).await?, c.short_title),
         None => (vec![], String::new()),

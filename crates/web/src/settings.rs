@@ -10,7 +10,7 @@ mod rules;
 pub use api::*;
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, need};
 use crate::error::AppError;
 use axum::Router;
 use axum::routing::{delete, get, post};
@@ -23,7 +23,9 @@ pub fn router() -> Router<Shared> {
     Router::new()
         .route(
             "/settings",
-            get(|| async { axum::response::Redirect::to("/settings/calendar") }),
+            get(|_: Can<need::ReadCampaign>| async {
+                axum::response::Redirect::to("/settings/calendar")
+            }),
         )
         .route("/settings/calendar", get(calendar::list))
         .route(
@@ -73,14 +75,6 @@ pub fn missing_year_warning(year: i32) -> String {
 }
 
 /// Staff (office, units, leaders) read the settings; enterprises do not.
-fn require_reader(page: &Page) -> Result<(), AppError> {
-    if page.user.role.reads_campaign() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// The years one may enter.
 fn year_in_range(year: i32) -> Result<(), AppError> {
     if (2000..=2100).contains(&year) {

@@ -3,6 +3,7 @@
 //! stored facts; each links to the records behind it.
 
 use crate::Shared;
+use crate::auth::{ApiCan, need};
 use crate::error::{ApiError, AppError};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -388,11 +389,10 @@ impl From<&Evaluated> for DashboardTarget {
 /// denominator, status against the target and the time progress.
 pub async fn dashboard_api_uncached(
     State(st): State<Shared>,
-    u: crate::auth::ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
     Path(id): Path<i64>,
     Query(q): Query<DashboardQuery>,
 ) -> Result<Json<Dashboard>, ApiError> {
-    u.require_campaign_reader()?;
     let c = st
         .store
         .campaign(id)
@@ -477,12 +477,11 @@ mod tests {
     responses((status = 200, body = Dashboard), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn dashboard_api(
     State(st): State<Shared>,
-    u: crate::auth::ApiUser,
+    u: ApiCan<need::ReadCampaign>,
     Path(id): Path<i64>,
     Query(q): Query<DashboardQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    u.require_campaign_reader()?;
     let c = st
         .store
         .campaign(id)

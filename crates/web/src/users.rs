@@ -1,7 +1,7 @@
 //! User management: admins create, disable and reset; leaders read.
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, need};
 use crate::error::AppError;
 use crate::layout::Chrome;
 use askama::Template;
@@ -40,10 +40,9 @@ struct ListQuery {
 
 async fn list(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Oversee>,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
-    page.require_reader_of_all()?;
     let notice = match q.notice.as_deref() {
         Some("created") => Some("用户已创建。".to_string()),
         Some("password") => Some("密码已重设，该用户的登录会话已全部结束。".to_string()),
@@ -101,10 +100,9 @@ fn roles() -> Vec<(&'static str, &'static str)> {
 
 async fn new_page(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Query(q): Query<NewQuery>,
 ) -> Result<NewPage, AppError> {
-    page.require_admin()?;
     let form = UserForm {
         role: if q.unit.is_some() {
             "unit".into()
@@ -125,10 +123,9 @@ async fn new_page(
 
 async fn create(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Form(f): Form<UserForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let parsed = parse_new_user(
         &f.username,
         &f.display_name,
@@ -179,11 +176,10 @@ struct ActiveForm {
 
 async fn set_active(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
     Form(f): Form<ActiveForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     st.store
         .set_user_active(&page.user.actor(), id, f.active == "1")
         .await?;
@@ -197,11 +193,10 @@ struct PasswordForm {
 
 async fn set_password(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     st.store
         .set_password(&page.user.actor(), id, &f.password)
         .await?;

@@ -3,7 +3,7 @@
 //! (then offered to file a request from it), and the visits API.
 
 use crate::Shared;
-use crate::auth::{ApiUser, Page};
+use crate::auth::{ApiCan, Can, need};
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::layout::{Chrome, Paging};
 use askama::Template;
@@ -112,14 +112,6 @@ fn filter(all: Vec<VisitRecord>, q: &VisitQuery) -> Result<Vec<VisitRecord>, App
         .collect())
 }
 
-fn require_reader(role: domain::users::Role) -> Result<(), AppError> {
-    if role.reads_campaign() {
-        Ok(())
-    } else {
-        Err(AppError::Denied("企业账号不能查看走访记录".into()))
-    }
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "visits/list.html")]
 struct ListPage {
@@ -134,10 +126,9 @@ struct ListPage {
 
 async fn list(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(q): Query<VisitQuery>,
 ) -> Result<ListPage, AppError> {
-    require_reader(page.user.role)?;
     let every = st.store.visits(None).await?;
     let saved = q
         .saved
@@ -151,7 +142,7 @@ async fn list(
         .take(PER_PAGE as usize)
         .collect();
     Ok(ListPage {
-        can_record: Viewer::of(&page.user).is_staff(),
+        can_record: page.can(domain::users::Permission::RecordVisits),
         chrome: page.chrome("visits"),
         q,
         visits,
@@ -163,10 +154,9 @@ async fn list(
 
 async fn export(
     State(st): State<Shared>,
-    page: Page,
+    _page: Can<need::ReadCampaign>,
     Query(q): Query<VisitQuery>,
 ) -> Result<Response, AppError> {
-    require_reader(page.user.role)?;
     let rows = select(&st, &q)
         .await?
         .into_iter()
@@ -224,21 +214,10 @@ impl FormPage {
     }
 }
 
-fn require_staff(page: &Page) -> Result<(), AppError> {
-    if Viewer::of(&page.user).is_staff() {
-        Ok(())
-    } else {
-        Err(AppError::Denied(
-            "只有活动办公室和成员单位可以登记走访".into(),
-        ))
-    }
-}
-
 async fn new_page(
-    page: Page,
+    page: Can<need::RecordVisits>,
     Query(mut values): Query<HashMap<String, String>>,
 ) -> Result<FormPage, AppError> {
-    require_staff(&page)?;
     values
         .entry("visited_on".into())
         .or_insert_with(|| crate::layout::today().to_string());
@@ -273,10 +252,9 @@ fn new_visit(values: &HashMap<String, String>) -> Result<NewVisit, Vec<FieldErro
 
 async fn create(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::RecordVisits>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    require_staff(&page)?;
     let result = match new_visit(&values) {
         Ok(n) => st.store.add_visit(&Viewer::of(&page.user), &n).await,
         Err(errs) => Err(StoreError::Invalid(errs)),
@@ -353,10 +331,9 @@ pub struct VisitIn {
         (status = 422, body = ErrorBody)))]
 pub async fn api_list(
     State(st): State<Shared>,
-    ApiUser(u): ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
     Query(q): Query<VisitQuery>,
 ) -> Result<Json<Vec<VisitJson>>, ApiError> {
-    require_reader(u.role)?;
     Ok(Json(
         select(&st, &q)
             .await?
@@ -372,7 +349,7 @@ pub async fn api_list(
         (status = 422, body = ErrorBody)))]
 pub async fn api_create(
     State(st): State<Shared>,
-    ApiUser(u): ApiUser,
+    ApiCan(u, ..): ApiCan<need::RecordVisits>,
     Json(b): Json<VisitIn>,
 ) -> Result<(StatusCode, Json<VisitJson>), ApiError> {
     let v = st

@@ -206,17 +206,16 @@ async fn an_enterprise_user_sees_only_its_own_enterprise() {
     assert_eq!(s, 200);
     enterprise_user(&app, "jia.qiye", "甲企业", A).await;
     let token = app.token("jia.qiye").await;
-    let list: Value = c
-        .get(app.url("/api/v1/enterprises"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(list["total"], 1);
-    assert_eq!(list["items"][0]["credit_code"], A);
+    // The registry is campaign-wide data: an enterprise reads its own entry only.
+    assert_eq!(
+        c.get(app.url("/api/v1/enterprises"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
     assert_eq!(
         c.get(app.url(&format!("/api/v1/enterprises/{B}")))
             .bearer_auth(&token)
@@ -252,15 +251,28 @@ async fn an_enterprise_user_sees_only_its_own_enterprise() {
             .status(),
         200
     );
+    assert_eq!(
+        page.get(app.url("/enterprises"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    // Its navigation leads to its own page, not to the registry.
     let html = page
-        .get(app.url("/enterprises"))
+        .get(app.url("/requests"))
         .send()
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    assert!(html.contains("共 1 家企业") && !html.contains(B));
+    assert!(
+        html.contains(&format!("href=\"/enterprises/{A}\"")),
+        "{html}"
+    );
+    assert!(!html.contains("href=\"/projects\"") && !html.contains("href=\"/enterprises\""));
     assert_eq!(
         page.get(app.url("/brands")).send().await.unwrap().status(),
         403

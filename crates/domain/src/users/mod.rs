@@ -45,15 +45,74 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
-    /// May read campaign-wide data (units, groups, targets, audit).
+    /// May read campaign-wide data (units, groups, targets, projects, ...).
     pub fn reads_campaign(self) -> bool {
-        !matches!(self, Role::Enterprise)
+        self.can(Permission::ReadCampaign)
     }
 
     /// May change the campaign's set-up (targets, units, users).
     pub fn administers(self) -> bool {
-        matches!(self, Role::Admin)
+        self.can(Permission::Administer)
     }
+
+    /// The one table of what each role may do; pages, the API and the
+    /// navigation all ask here.
+    pub fn can(self, p: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::Admin => true,
+            Role::Leader => matches!(p, ReadCampaign | Oversee),
+            Role::Unit => matches!(
+                p,
+                ReadCampaign | EditProjects | RecordVisits | ActOnRequests
+            ),
+            Role::Enterprise => matches!(p, ActOnRequests),
+        }
+    }
+
+    /// May read the records of the enterprise `code` (its page, statistics,
+    /// credit, brands): campaign readers any, an enterprise user its own.
+    pub fn reads_enterprise(self, own: Option<&str>, code: &str) -> bool {
+        self.can(Permission::ReadCampaign) || (self == Role::Enterprise && own == Some(code))
+    }
+}
+
+/// What a role may do. Record-level rules come on top: a unit user edits only
+/// its own unit's projects ([`Scope`]), a request is seen by whoever stands
+/// to it (`requests::Viewer`), an enterprise reads only its own enterprise
+/// ([`Role::reads_enterprise`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Read campaign-wide data: the campaign and its targets, the dashboard,
+    /// bulletins, units and working groups, projects, parcels, approvals, the
+    /// enterprise registry, visits, meetings, request statistics, settings.
+    ReadCampaign,
+    /// Read the oversight records: users, the audit trail, supervision of
+    /// overdue requests and its notices.
+    Oversee,
+    /// Create and change projects, parcels and approvals (within the
+    /// user's [`Scope`]) and import them.
+    EditProjects,
+    /// Record visits (走访) to enterprises.
+    RecordVisits,
+    /// File requests (诉求) and act on them by the status flow: an enterprise
+    /// on its own, a unit on its queue, the office on all.
+    ActOnRequests,
+    /// Change the campaign's set-up: targets, awards, units, users, the
+    /// enterprise registry, settings, meetings, bulletins, supervision.
+    Administer,
+}
+
+impl Permission {
+    /// Every permission.
+    pub const ALL: [Permission; 6] = [
+        Permission::ReadCampaign,
+        Permission::Oversee,
+        Permission::EditProjects,
+        Permission::RecordVisits,
+        Permission::ActOnRequests,
+        Permission::Administer,
+    ];
 }
 
 /// What a user may change: everything, or only what belongs to one org unit
@@ -248,6 +307,41 @@ mod tests {
         assert!(!s.covers("yongzhong", "drc"));
         assert!(!Scope::of(Role::Leader, None).covers("a", "b"));
         assert_eq!(Scope::of(Role::Unit, None), Scope::Nothing);
+    }
+
+    #[test]
+    fn permissions_of_each_role() {
+        use Permission::*;
+        let granted = |r: Role| -> Vec<Permission> {
+            Permission::ALL.into_iter().filter(|p| r.can(*p)).collect()
+        };
+        assert_eq!(granted(Role::Admin), Permission::ALL);
+        assert_eq!(granted(Role::Leader), [ReadCampaign, Oversee]);
+        assert_eq!(
+            granted(Role::Unit),
+            [ReadCampaign, EditProjects, RecordVisits, ActOnRequests]
+        );
+        assert_eq!(granted(Role::Enterprise), [ActOnRequests]);
+        // Who may change projects is who has a scope.
+        for r in Role::ALL {
+            assert_eq!(
+                r.can(EditProjects),
+                Scope::of(r, Some("land")) != Scope::Nothing,
+                "{r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn enterprises_read_only_their_own() {
+        let own = Some("A");
+        assert!(Role::Enterprise.reads_enterprise(own, "A"));
+        assert!(!Role::Enterprise.reads_enterprise(own, "B"));
+        assert!(!Role::Enterprise.reads_enterprise(None, "A"));
+        assert!(Role::Leader.reads_enterprise(None, "B"));
+        assert!(Role::Unit.reads_enterprise(None, "B"));
+        // Staff with an enterprise code stored by mistake gain nothing from it.
+        assert!(Role::Admin.reads_enterprise(Some("A"), "B"));
     }
 
     #[test]

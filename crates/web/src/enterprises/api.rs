@@ -2,7 +2,7 @@
 //! taking one object or an array, all or nothing, upserting by key.
 
 use crate::Shared;
-use crate::auth::ApiUser;
+use crate::auth::{ApiCan, ApiUser, need};
 use crate::error::{ApiError, AppError};
 use crate::projects::UpsertJson;
 use crate::projects::api_support::{as_text, items, patch_text, prefixed, store_rows};
@@ -12,19 +12,11 @@ use domain::enterprises::input::{
     brand_from_fields, enterprise_from_fields, stat_patch_from_fields,
 };
 use domain::projects::fields::Fields;
-use domain::users::{FieldError, Role};
+use domain::users::FieldError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use store::enterprises::EnterpriseRecord;
 use utoipa::{IntoParams, ToSchema};
-
-fn require_admin(u: &ApiUser) -> Result<(), ApiError> {
-    if u.0.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(ApiError(AppError::Forbidden))
-    }
-}
 
 /// Parses every item with `parse`, collecting every field error.
 /// With `null_clears`, a JSON null reads as 清空 (a partial update).
@@ -97,10 +89,9 @@ pub struct EnterpriseUpsertJson {
     responses((status = 200, body = EnterpriseUpsertJson), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_upsert_enterprises(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::Administer>,
     Json(body): Json<Value>,
 ) -> Result<Json<EnterpriseUpsertJson>, ApiError> {
-    require_admin(&u)?;
     let (rows, many) = parse_all(body, enterprise_from_fields, &["above_scale_years"], false)?;
     let r = st
         .store
@@ -189,7 +180,7 @@ pub struct EnterprisePage {
     responses((status = 200, body = EnterprisePage), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn api_enterprises(
     State(st): State<Shared>,
-    u: ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
     Query(p): Query<EnterpriseParams>,
 ) -> Result<Json<EnterprisePage>, ApiError> {
     let text = p.q.unwrap_or_default().to_lowercase();
@@ -198,10 +189,6 @@ pub async fn api_enterprises(
         .enterprises()
         .await?
         .into_iter()
-        .filter(|e| {
-            u.0.role != Role::Enterprise
-                || u.0.enterprise_code.as_deref() == Some(e.credit_code.as_str())
-        })
         .filter(|e| p.township.as_deref().is_none_or(|t| e.township_code == t))
         .filter(|e| {
             p.industry
@@ -240,9 +227,7 @@ pub async fn api_enterprise(
     u: ApiUser,
     Path(code): Path<String>,
 ) -> Result<Json<EnterpriseJson>, ApiError> {
-    if u.0.role == Role::Enterprise && u.0.enterprise_code.as_deref() != Some(code.as_str()) {
-        return Err(ApiError(AppError::Forbidden));
-    }
+    u.require_enterprise(&code)?;
     let e = st
         .store
         .enterprise(&code.to_uppercase())
@@ -279,10 +264,9 @@ pub struct StatIn {
     responses((status = 200, body = UpsertJson), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_stats(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::Administer>,
     Json(body): Json<Value>,
 ) -> Result<Json<UpsertJson>, ApiError> {
-    require_admin(&u)?;
     let (rows, many) = parse_all(body, stat_patch_from_fields, &[], true)?;
     let r = st
         .store
@@ -312,10 +296,9 @@ pub struct BrandIn {
     responses((status = 200, body = UpsertJson), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_brands(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::Administer>,
     Json(body): Json<Value>,
 ) -> Result<Json<UpsertJson>, ApiError> {
-    require_admin(&u)?;
     let (rows, many) = parse_all(body, brand_from_fields, &[], false)?;
     let r = st
         .store

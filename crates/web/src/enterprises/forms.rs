@@ -1,7 +1,7 @@
 //! Admin forms: create and edit an enterprise, set a year's tier, add credit records.
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, Page, need};
 use crate::error::AppError;
 use crate::layout::Chrome;
 use askama::Template;
@@ -60,17 +60,18 @@ async fn form_page(
     })
 }
 
-pub async fn new_page(State(st): State<Shared>, page: Page) -> Result<FormPage, AppError> {
-    page.require_admin()?;
+pub async fn new_page(
+    State(st): State<Shared>,
+    page: Can<need::Administer>,
+) -> Result<FormPage, AppError> {
     form_page(&st, &page, None, HashMap::new(), vec![]).await
 }
 
 pub async fn edit_page(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(code): Path<String>,
 ) -> Result<FormPage, AppError> {
-    page.require_admin()?;
     let e = st
         .store
         .enterprise(&code)
@@ -108,7 +109,6 @@ async fn save(
     editing: Option<String>,
     mut values: HashMap<String, String>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     if let Some(c) = &editing {
         values.insert("credit_code".into(), c.clone());
     }
@@ -161,7 +161,7 @@ async fn save(
 
 pub async fn create(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     save(&st, &page, None, values).await
@@ -169,7 +169,7 @@ pub async fn create(
 
 pub async fn edit(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(code): Path<String>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
@@ -187,11 +187,10 @@ pub struct YearForm {
 /// Sets the cultivation tier (and unit scope) of a year.
 pub async fn set_year(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(code): Path<String>,
     Form(f): Form<YearForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let mut errs = Vec::new();
     let year = f
         .year
@@ -237,11 +236,10 @@ pub struct CreditForm {
 /// Adds a yearly credit rating or a dated honour or penalty.
 pub async fn add_credit(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(code): Path<String>,
     Form(f): Form<CreditForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let mut errs = Vec::new();
     let rating = if f.rating.trim().is_empty() {
         None

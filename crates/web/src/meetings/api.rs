@@ -4,7 +4,7 @@
 
 use super::parse_due;
 use crate::Shared;
-use crate::auth::ApiUser;
+use crate::auth::{ApiCan, need};
 use crate::error::{ApiError, AppError};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -231,10 +231,9 @@ fn body<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, ApiError> {
     responses((status = 200, body = [MeetingJson]), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn api_list(
     State(st): State<Shared>,
-    u: ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
     Query(p): Query<ListParams>,
 ) -> Result<Json<Vec<MeetingJson>>, ApiError> {
-    u.require_campaign_reader()?;
     let status =
         match p.status.as_deref().filter(|s| !s.is_empty()) {
             Some(s) => Some(MeetingStatus::parse(s).ok_or_else(|| {
@@ -257,7 +256,7 @@ pub async fn api_list(
     responses((status = 201, body = MeetingJson), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_create(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::Administer>,
     Json(v): Json<Value>,
 ) -> Result<(StatusCode, Json<MeetingJson>), ApiError> {
     let i: MeetingIn = body(v)?;
@@ -282,10 +281,9 @@ pub async fn api_create(
     responses((status = 200, body = MeetingDetailJson), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn api_get(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::ReadCampaign>,
     Path(id): Path<i64>,
 ) -> Result<Json<MeetingDetailJson>, ApiError> {
-    u.require_campaign_reader()?;
     let d = st
         .store
         .meeting_detail(&Viewer::of(&u.0), id)
@@ -326,7 +324,7 @@ pub async fn api_get(
         (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_decision(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::Administer>,
     Path(id): Path<i64>,
     Json(v): Json<Value>,
 ) -> Result<(StatusCode, Json<DecisionJson>), ApiError> {
@@ -344,15 +342,12 @@ pub async fn api_decision(
         (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_action_item(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::Administer>,
     Path(id): Path<i64>,
     Json(v): Json<Value>,
 ) -> Result<(StatusCode, Json<ActionItemJson>), ApiError> {
     let i: ActionItemIn = body(v)?;
     let viewer = Viewer::of(&u.0);
-    if !u.0.role.administers() {
-        return Err(ApiError(AppError::Forbidden));
-    }
     let due = parse_due(&i.due)?;
     let r = st
         .store

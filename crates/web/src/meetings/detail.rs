@@ -2,9 +2,9 @@
 //! projects), attending units, decisions, action items with their live status,
 //! and the office's forms that write them.
 
-use super::{parse_due, require_reader};
+use super::parse_due;
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, need};
 use crate::error::AppError;
 use crate::layout::Chrome;
 use askama::Template;
@@ -76,10 +76,9 @@ impl DetailPage {
 
 pub(super) async fn detail(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Path(id): Path<i64>,
 ) -> Result<DetailPage, AppError> {
-    require_reader(&page)?;
     let v = Viewer::of(&page.user);
     let d = st
         .store
@@ -151,11 +150,10 @@ pub(super) struct AgendaForm {
 
 pub(super) async fn add_agenda(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
     Form(f): Form<AgendaForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let source = match f.item.split_once(':') {
         Some(("request", rid)) => AgendaSource::Request(
             rid.parse()
@@ -183,10 +181,9 @@ pub(super) async fn add_agenda(
 
 pub(super) async fn remove_agenda(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path((id, aid)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     st.store
         .remove_agenda_item(&Viewer::of(&page.user), id, aid)
         .await?;
@@ -195,11 +192,10 @@ pub(super) async fn remove_agenda(
 
 pub(super) async fn attendees(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let units: Vec<String> = pairs
         .into_iter()
         .filter(|(k, _)| k == "units")
@@ -221,11 +217,10 @@ pub(super) struct DecisionForm {
 
 pub(super) async fn decision(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let agenda_id =
         match f.agenda_id.trim() {
             "" => None,
@@ -255,11 +250,10 @@ pub(super) struct ActionForm {
 
 pub(super) async fn action_item(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
     Form(f): Form<ActionForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let due = parse_due(&f.due)?;
     st.store
         .add_meeting_action_item(
@@ -284,10 +278,9 @@ pub(super) async fn action_item(
 
 pub(super) async fn held(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     st.store
         .mark_meeting_held(&Viewer::of(&page.user), id, crate::layout::today())
         .await?;

@@ -2,9 +2,8 @@
 //! meeting's data, laid out as an official document (GB/T 9704, like the
 //! bulletins), previewed as HTML and downloaded as .docx once the meeting is held.
 
-use super::require_reader;
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, need};
 use crate::error::AppError;
 use crate::layout::Chrome;
 use askama::Template;
@@ -100,10 +99,9 @@ pub struct MinutesPage {
 
 pub async fn preview(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Path(id): Path<i64>,
 ) -> Result<MinutesPage, AppError> {
-    require_reader(&page)?;
     let (meeting, m) = minutes_of(&st, id).await?;
     Ok(MinutesPage {
         chrome: page.chrome("meetings"),
@@ -114,10 +112,9 @@ pub async fn preview(
 
 pub async fn docx(
     State(st): State<Shared>,
-    page: Page,
+    _page: Can<need::ReadCampaign>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    require_reader(&page)?;
     let (meeting, m) = minutes_of(&st, id).await?;
     if !meeting.status.minutes_final() {
         return Err(AppError::Conflict(

@@ -3,7 +3,7 @@
 
 use super::list::{ProjectQuery, select};
 use crate::Shared;
-use crate::auth::ApiUser;
+use crate::auth::{ApiCan, need};
 use crate::error::{ApiError, AppError};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use store::StoreError;
 use store::projects::{ProgressEntry, ProjectRecord, UpsertReport};
+use store::users::User;
 use utoipa::{IntoParams, ToSchema};
 
 /// Splits a JSON body into items: one object or an array of objects.
@@ -151,8 +152,8 @@ impl From<UpsertReport> for UpsertJson {
     }
 }
 
-fn scope_of(u: &ApiUser) -> Result<Scope, ApiError> {
-    match Scope::of(u.0.role, u.0.unit_code.as_deref()) {
+fn scope_of(u: &User) -> Result<Scope, ApiError> {
+    match Scope::of(u.role, u.unit_code.as_deref()) {
         Scope::Nothing => Err(ApiError(AppError::Forbidden)),
         s => Ok(s),
     }
@@ -165,10 +166,10 @@ fn scope_of(u: &ApiUser) -> Result<Scope, ApiError> {
     responses((status = 200, body = UpsertJson), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_upsert(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::EditProjects>,
     Json(body): Json<Value>,
 ) -> Result<Json<UpsertJson>, ApiError> {
-    let scope = scope_of(&u)?;
+    let scope = scope_of(&u.0)?;
     let (items, many) = items(body)?;
     let mut projects: Vec<Patch<Project>> = Vec::new();
     let mut errors = Vec::new();
@@ -308,10 +309,9 @@ pub struct ProjectPage {
     responses((status = 200, body = ProjectPage), (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn api_list(
     State(st): State<Shared>,
-    u: ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
     Query(p): Query<ListParams>,
 ) -> Result<Json<ProjectPage>, ApiError> {
-    u.require_campaign_reader()?;
     let q = ProjectQuery {
         q: p.q,
         township: p.township,
@@ -350,10 +350,9 @@ pub async fn api_list(
     responses((status = 200, body = ProjectJson), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn api_get(
     State(st): State<Shared>,
-    u: ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
     Path(code): Path<String>,
 ) -> Result<Json<ProjectJson>, ApiError> {
-    u.require_campaign_reader()?;
     let r = st
         .store
         .project(&code)
@@ -379,11 +378,11 @@ pub struct ProgressIn {
     responses((status = 200, body = UpsertJson), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_progress(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::EditProjects>,
     Path(code): Path<String>,
     Json(body): Json<Value>,
 ) -> Result<Json<UpsertJson>, ApiError> {
-    let scope = scope_of(&u)?;
+    let scope = scope_of(&u.0)?;
     st.store
         .project(&code)
         .await?

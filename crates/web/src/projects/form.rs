@@ -1,7 +1,7 @@
 //! The project page and its forms: create, edit, record a milestone, monthly progress.
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, Page, need};
 use crate::error::AppError;
 use crate::layout::Chrome;
 use askama::Template;
@@ -136,7 +136,7 @@ async fn detail_page(
 
 pub async fn detail(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Path(code): Path<String>,
     axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
 ) -> Result<DetailPage, AppError> {
@@ -276,15 +276,10 @@ async fn form_page(
     })
 }
 
-fn require_editor(page: &Page) -> Result<(), AppError> {
-    match scope(page) {
-        Scope::Nothing => Err(AppError::Forbidden),
-        _ => Ok(()),
-    }
-}
-
-pub async fn new_page(State(st): State<Shared>, page: Page) -> Result<FormPage, AppError> {
-    require_editor(&page)?;
+pub async fn new_page(
+    State(st): State<Shared>,
+    page: Can<need::EditProjects>,
+) -> Result<FormPage, AppError> {
     let mut values = HashMap::new();
     values.insert("kind".into(), "industrial".into());
     values.insert("status".into(), "active".into());
@@ -296,7 +291,7 @@ pub async fn new_page(State(st): State<Shared>, page: Page) -> Result<FormPage, 
 
 pub async fn edit_page(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::EditProjects>,
     Path(code): Path<String>,
 ) -> Result<FormPage, AppError> {
     let r = load(&st, &code).await?;
@@ -400,16 +395,15 @@ async fn save(
 
 pub async fn create(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::EditProjects>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    require_editor(&page)?;
     save(&st, &page, None, values).await
 }
 
 pub async fn edit(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::EditProjects>,
     Path(code): Path<String>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
@@ -431,7 +425,7 @@ pub struct MilestoneForm {
 /// The one-click "record milestone reached" action.
 pub async fn milestone(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::EditProjects>,
     Path(code): Path<String>,
     Form(f): Form<MilestoneForm>,
 ) -> Result<Response, AppError> {
@@ -490,7 +484,7 @@ pub struct ProgressForm {
 /// Adds or corrects one month's progress.
 pub async fn progress(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::EditProjects>,
     Path(code): Path<String>,
     Form(f): Form<ProgressForm>,
 ) -> Result<Response, AppError> {

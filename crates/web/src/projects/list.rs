@@ -1,7 +1,7 @@
 //! The project list: filters, sorting, paging and export of what is shown.
 
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, need};
 use crate::error::AppError;
 use crate::layout::{Chrome, Paging};
 use crate::targets::as_of_for;
@@ -280,7 +280,7 @@ const PER_PAGE: i64 = 50;
 
 pub async fn list(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(q): Query<ProjectQuery>,
 ) -> Result<ListPage, AppError> {
     let sel = select(&st, &q).await?;
@@ -293,10 +293,7 @@ pub async fn list(
     let total_completed = money(sel.rows.iter().map(|r| r.investment_yuan).sum());
     let units = st.store.units().await?;
     Ok(ListPage {
-        can_create: matches!(
-            page.user.role,
-            domain::users::Role::Admin | domain::users::Role::Unit
-        ),
+        can_create: page.can(domain::users::Permission::EditProjects),
         chrome: page.chrome("projects"),
         rows: sel
             .rows
@@ -329,7 +326,7 @@ pub async fn list(
 /// and unit by name), so the file can be edited and imported back.
 pub async fn export(
     State(st): State<Shared>,
-    _page: Page,
+    _page: Can<need::ReadCampaign>,
     Query(q): Query<ProjectQuery>,
 ) -> Result<Response, AppError> {
     let sel = select(&st, &q).await?;

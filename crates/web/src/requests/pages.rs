@@ -3,7 +3,7 @@
 
 use super::{allowed_actions, status_class};
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, Page, need};
 use crate::error::AppError;
 use crate::layout::{Chrome, Paging, today, write_xlsx, xlsx_download};
 use askama::Template;
@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
 use domain::requests::{Kind, Satisfaction, Status, StepState, flow};
-use domain::users::{FieldError, Role};
+use domain::users::{FieldError, Permission, Role};
 use office::xlsx::{Cell, Sheet};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -219,7 +219,7 @@ async fn list(
         categories: st.store.request_categories().await?,
         units: st.store.units().await?,
         statuses: Status::ALL.to_vec(),
-        can_file: page.user.role != Role::Leader,
+        can_file: page.can(Permission::ActOnRequests),
     })
 }
 
@@ -321,9 +321,6 @@ async fn new_page(
     errors: Vec<FieldError>,
 ) -> Result<NewPage, AppError> {
     let staff = matches!(page.user.role, Role::Admin | Role::Unit);
-    if !staff && page.user.role != Role::Enterprise {
-        return Err(AppError::Denied("领导账号只能查看诉求，不能提交".into()));
-    }
     let enterprise_name = match &page.user.enterprise_code {
         Some(c) if !staff => st
             .store
@@ -362,7 +359,7 @@ async fn new_page(
 
 async fn new_form(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ActOnRequests>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<NewPage, AppError> {
     new_page(&st, &page, q, vec![]).await
@@ -370,7 +367,7 @@ async fn new_form(
 
 async fn submit(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ActOnRequests>,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
     let mut values: HashMap<String, String> = HashMap::new();
@@ -508,7 +505,7 @@ async fn detail_page(
     Ok(DetailPage {
         chrome: page.chrome("requests"),
         overdue: r.overdue(today),
-        can_visit: r.follow_up_due && matches!(page.user.role, Role::Admin | Role::Unit),
+        can_visit: r.follow_up_due && page.can(Permission::RecordVisits),
         d,
         steps,
         actions,
@@ -562,7 +559,7 @@ async fn refused(st: &Shared, page: &Page, id: i64, e: StoreError) -> Result<Res
 
 async fn act(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ActOnRequests>,
     Path(id): Path<i64>,
     Form(f): Form<ActForm>,
 ) -> Result<Response, AppError> {
@@ -591,7 +588,7 @@ pub struct ExtensionForm {
 
 async fn ask_extension(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ActOnRequests>,
     Path(id): Path<i64>,
     Form(f): Form<ExtensionForm>,
 ) -> Result<Response, AppError> {
@@ -616,7 +613,7 @@ pub struct DecisionForm {
 
 async fn decide_extension(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, AppError> {

@@ -3,7 +3,7 @@
 
 use super::{missing_next_year, missing_year_warning, save_year, year_in_range};
 use crate::Shared;
-use crate::auth::ApiUser;
+use crate::auth::{ApiCan, ApiUser, need};
 use crate::error::{ApiError, AppError, ErrorBody};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -14,14 +14,6 @@ use domain::users::FieldError;
 use serde::{Deserialize, Serialize};
 use store::requests::config::{CategoryRecord, RouteRecord};
 use utoipa::ToSchema;
-
-fn require_admin(u: &ApiUser) -> Result<(), ApiError> {
-    if u.0.role.administers() {
-        Ok(())
-    } else {
-        Err(ApiError(AppError::Forbidden))
-    }
-}
 
 /// A year of the working-day calendar.
 #[derive(Serialize, ToSchema)]
@@ -74,7 +66,7 @@ pub struct CalendarPut {
     responses((status = 200, body = CalendarJson), (status = 401, body = ErrorBody)))]
 pub async fn api_calendar(
     State(st): State<Shared>,
-    _u: ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
 ) -> Result<Json<CalendarJson>, ApiError> {
     let today = crate::layout::today();
     let missing = missing_next_year(&st, today).await?;
@@ -129,7 +121,7 @@ async fn year_json(st: &Shared, year: i32) -> Result<CalendarYearJson, ApiError>
     responses((status = 200, body = CalendarYearJson), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_calendar_year(
     State(st): State<Shared>,
-    _u: ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
     Path(year): Path<i32>,
 ) -> Result<Json<CalendarYearJson>, ApiError> {
     Ok(Json(year_json(&st, year).await?))
@@ -143,11 +135,10 @@ pub async fn api_calendar_year(
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_put_calendar_year(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::Administer>,
     Path(year): Path<i32>,
     Json(body): Json<CalendarPut>,
 ) -> Result<Json<CalendarYearJson>, ApiError> {
-    require_admin(&u)?;
     year_in_range(year)?;
     save_year(&st, &u.0.actor(), year, &body.toml).await?;
     Ok(Json(year_json(&st, year).await?))
@@ -204,10 +195,9 @@ pub async fn api_categories(
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn api_put_categories(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::Administer>,
     Json(body): Json<Vec<CategoryJson>>,
 ) -> Result<Json<Vec<CategoryJson>>, ApiError> {
-    require_admin(&u)?;
     let known = st.store.request_categories().await?;
     let mut errs = vec![];
     for (i, c) in body.iter().enumerate() {
@@ -241,7 +231,7 @@ pub async fn api_put_categories(
             .update_category(&u.0.actor(), &c.code, &c.name, &limits, c.active)
             .await?;
     }
-    api_categories(State(st), u).await
+    api_categories(State(st), u.api_user()).await
 }
 
 /// A routing rule.
@@ -291,9 +281,8 @@ pub struct RouteIn {
     responses((status = 200, body = Vec<RouteJson>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn api_routes(
     State(st): State<Shared>,
-    u: ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
 ) -> Result<Json<Vec<RouteJson>>, ApiError> {
-    u.require_campaign_reader()?;
     Ok(Json(
         st.store
             .request_routes()
@@ -310,10 +299,9 @@ pub async fn api_routes(
         (status = 422, body = ErrorBody)))]
 pub async fn api_set_route(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::Administer>,
     Json(r): Json<RouteIn>,
 ) -> Result<Json<Vec<RouteJson>>, ApiError> {
-    require_admin(&u)?;
     let nonempty = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let rule = Rule {
         category: r.category.trim().into(),
@@ -322,7 +310,7 @@ pub async fn api_set_route(
         unit: r.unit.trim().into(),
     };
     st.store.set_request_route(&u.0.actor(), &rule).await?;
-    api_routes(State(st), u).await
+    api_routes(State(st), u.with()?).await
 }
 
 /// Deletes a routing rule (the office only).
@@ -331,10 +319,9 @@ pub async fn api_set_route(
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn api_delete_route(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::Administer>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    require_admin(&u)?;
     st.store.delete_request_route(&u.0.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,9 +2,9 @@
 //! one year as twelve month grids with its TOML text to edit, and adding a
 //! year the State Council has published since.
 
-use super::{blank_year_toml, missing_next_year, require_reader, save_year, year_in_range};
+use super::{blank_year_toml, missing_next_year, save_year, year_in_range};
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, Page, need};
 use crate::error::AppError;
 use crate::layout::Chrome;
 use askama::Template;
@@ -38,10 +38,9 @@ pub struct ListQuery {
 
 pub async fn list(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    require_reader(&page)?;
     if let Some(y) = q.year.as_deref().and_then(|y| y.trim().parse::<i32>().ok()) {
         year_in_range(y)?;
         return Ok(Redirect::to(&format!("/settings/calendar/{y}")).into_response());
@@ -165,11 +164,10 @@ async fn year_view(
 
 pub async fn year_page(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Path(year): Path<i32>,
     Query(q): Query<YearQuery>,
 ) -> Result<YearPage, AppError> {
-    require_reader(&page)?;
     year_in_range(year)?;
     year_view(&st, &page, year, None, vec![], q.saved.is_some()).await
 }
@@ -181,11 +179,10 @@ pub struct SaveForm {
 
 pub async fn save(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(year): Path<i32>,
     Form(f): Form<SaveForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     year_in_range(year)?;
     match save_year(&st, &page.user.actor(), year, &f.toml).await {
         Ok(_) => Ok(Redirect::to(&format!("/settings/calendar/{year}?saved=1")).into_response()),

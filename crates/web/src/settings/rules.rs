@@ -1,9 +1,8 @@
 //! Request categories with their time limits in working days, and the
 //! routing rules from category (and township) to working group and unit.
 
-use super::require_reader;
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, Page, need};
 use crate::error::AppError;
 use crate::layout::Chrome;
 use askama::Template;
@@ -75,18 +74,19 @@ async fn categories_view(
     })
 }
 
-pub async fn categories(State(st): State<Shared>, page: Page) -> Result<CategoriesPage, AppError> {
-    require_reader(&page)?;
+pub async fn categories(
+    State(st): State<Shared>,
+    page: Can<need::ReadCampaign>,
+) -> Result<CategoriesPage, AppError> {
     categories_view(&st, &page, None).await
 }
 
 pub async fn save_category(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(code): Path<String>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let v = |k: &str| values.get(k).map(String::as_str).unwrap_or("");
     let mut errs = vec![];
     let limits = Limits {
@@ -169,8 +169,10 @@ async fn routes_view(
     })
 }
 
-pub async fn routes(State(st): State<Shared>, page: Page) -> Result<RoutesPage, AppError> {
-    require_reader(&page)?;
+pub async fn routes(
+    State(st): State<Shared>,
+    page: Can<need::ReadCampaign>,
+) -> Result<RoutesPage, AppError> {
     routes_view(&st, &page, HashMap::new(), vec![]).await
 }
 
@@ -180,10 +182,9 @@ fn opt(s: Option<&String>) -> Option<String> {
 
 pub async fn set_route(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Form(values): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let rule = Rule {
         category: opt(values.get("category")).unwrap_or_default(),
         township: opt(values.get("township")),
@@ -203,10 +204,9 @@ pub async fn set_route(
 
 pub async fn delete_route(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     st.store
         .delete_request_route(&page.user.actor(), id)
         .await?;

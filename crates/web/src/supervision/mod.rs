@@ -8,7 +8,7 @@ mod notices;
 pub(crate) mod stats;
 
 use crate::Shared;
-use crate::auth::{ApiUser, Page};
+use crate::auth::{ApiCan, Can, Page, need};
 use crate::error::{ApiError, AppError};
 use crate::layout::{Chrome, Paging};
 use askama::Template;
@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use chrono::{Datelike, NaiveDate};
-use domain::users::{FieldError, Role};
+use domain::users::FieldError;
 use office::xlsx::{Cell, Sheet};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -182,7 +182,6 @@ async fn select(
     q: &ListQuery,
     today: NaiveDate,
 ) -> Result<(Vec<UnitGroup>, Vec<OverdueItem>), AppError> {
-    page.require_reader_of_all()?;
     let all = st
         .store
         .overdue_requests(&Viewer::of(&page.user), None, ne(&q.category), today)
@@ -199,7 +198,7 @@ async fn select(
 
 async fn list(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Oversee>,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
     let today = crate::layout::today();
@@ -238,14 +237,14 @@ async fn list(
         params,
         back,
         extensions: st.store.pending_extensions(&Viewer::of(&page.user)).await?,
-        can_urge: page.user.role == Role::Admin,
+        can_urge: page.can(domain::users::Permission::Administer),
         chrome: page.chrome("supervision"),
     })
 }
 
 async fn export(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Oversee>,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let today = crate::layout::today();
@@ -324,11 +323,10 @@ fn back_to(back: &str) -> String {
 
 async fn urge_one(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(id): Path<i64>,
     Form(f): Form<UrgeForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     st.store
         .urge_request(&Viewer::of(&page.user), id, &f.note, crate::layout::today())
         .await?;
@@ -337,11 +335,10 @@ async fn urge_one(
 
 async fn urge_unit(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Path(code): Path<String>,
     Form(f): Form<UrgeForm>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let today = crate::layout::today();
     let v = Viewer::of(&page.user);
     let category = Some(f.category.trim()).filter(|c| !c.is_empty());
@@ -427,12 +424,9 @@ pub struct OverdueJson {
     responses((status = 200, body = OverdueJson), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_overdue(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::Oversee>,
     Query(p): Query<OverdueParams>,
 ) -> Result<Json<OverdueJson>, ApiError> {
-    if !matches!(u.0.role, Role::Admin | Role::Leader) {
-        return Err(ApiError(AppError::Forbidden));
-    }
     let mut errs = vec![];
     let as_of =
         opt_date(&p.as_of, "as_of", "截至日期", &mut errs).unwrap_or_else(crate::layout::today);

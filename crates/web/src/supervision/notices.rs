@@ -6,7 +6,7 @@
 
 use super::{UnitGroup, by_unit, opt_date};
 use crate::Shared;
-use crate::auth::Page;
+use crate::auth::{Can, need};
 use crate::bulletins::{
     Block, DocumentPage, DocumentSite, DraftQuery, OfficialDoc, chinese_date, current,
     docx_download,
@@ -214,8 +214,7 @@ struct ListPage {
     can_issue: bool,
 }
 
-async fn list(State(st): State<Shared>, page: Page) -> Result<ListPage, AppError> {
-    page.require_reader_of_all()?;
+async fn list(State(st): State<Shared>, page: Can<need::Oversee>) -> Result<ListPage, AppError> {
     let c = current(&st).await?;
     Ok(ListPage {
         can_issue: page.is_admin(),
@@ -237,10 +236,9 @@ const NOTICES: DocumentSite = DocumentSite {
 
 async fn preview(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Oversee>,
     Query(q): Query<DraftQuery>,
 ) -> Result<DocumentPage, AppError> {
-    page.require_reader_of_all()?;
     let c = current(&st).await?;
     let (as_of, issued_on) = dates(&q)?;
     let mut doc = compose(&st.store, &c, as_of, issued_on, &q.intro, &q.closing).await?;
@@ -256,10 +254,9 @@ async fn preview(
 
 async fn draft_docx(
     State(st): State<Shared>,
-    page: Page,
+    _page: Can<need::Oversee>,
     Query(q): Query<DraftQuery>,
 ) -> Result<Response, AppError> {
-    page.require_reader_of_all()?;
     let c = current(&st).await?;
     let (as_of, issued_on) = dates(&q)?;
     let doc = compose(&st.store, &c, as_of, issued_on, &q.intro, &q.closing).await?;
@@ -273,10 +270,9 @@ async fn draft_docx(
 
 async fn issue(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Administer>,
     Form(q): Form<DraftQuery>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let c = current(&st).await?;
     let (as_of, issued_on) = dates(&q)?;
     let doc = compose(&st.store, &c, as_of, issued_on, &q.intro, &q.closing).await?;
@@ -304,20 +300,18 @@ async fn issued(st: &Shared, id: i64) -> Result<Bulletin, AppError> {
 
 async fn show(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::Oversee>,
     Path(id): Path<i64>,
 ) -> Result<DocumentPage, AppError> {
-    page.require_reader_of_all()?;
     let b = issued(&st, id).await?;
     DocumentPage::issued(&page, &NOTICES, b)
 }
 
 async fn issued_docx(
     State(st): State<Shared>,
-    page: Page,
+    _page: Can<need::Oversee>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    page.require_reader_of_all()?;
     let b = issued(&st, id).await?;
     let bytes = st
         .store

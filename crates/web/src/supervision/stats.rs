@@ -8,7 +8,7 @@
 
 use super::opt_date;
 use crate::Shared;
-use crate::auth::{ApiUser, Page};
+use crate::auth::{ApiCan, Can, need};
 use crate::error::{ApiError, AppError};
 use crate::layout::Chrome;
 use askama::Template;
@@ -149,9 +149,6 @@ async fn figures(
     c: &Checked,
     today: NaiveDate,
 ) -> Result<(Vec<Named>, Named), AppError> {
-    if user.role == Role::Enterprise {
-        return Err(AppError::Forbidden);
-    }
     // Aggregates over every request, whoever looks (units see the district's figures).
     let records = st
         .store
@@ -259,7 +256,7 @@ fn params(c: &Checked) -> String {
 
 async fn page(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(p): Query<StatsParams>,
 ) -> Result<StatsPage, AppError> {
     let today = crate::layout::today();
@@ -282,7 +279,7 @@ async fn page(
 
 async fn export(
     State(st): State<Shared>,
-    page: Page,
+    page: Can<need::ReadCampaign>,
     Query(p): Query<StatsParams>,
 ) -> Result<Response, AppError> {
     let today = crate::layout::today();
@@ -436,7 +433,7 @@ pub struct StatsJson {
     responses((status = 200, body = StatsJson), (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_stats(
     State(st): State<Shared>,
-    u: ApiUser,
+    u: ApiCan<need::ReadCampaign>,
     Query(p): Query<StatsParams>,
 ) -> Result<Json<StatsJson>, ApiError> {
     let today = crate::layout::today();
