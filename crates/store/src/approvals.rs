@@ -88,7 +88,7 @@ impl Store {
             return Err(StoreError::Invalid(errs));
         };
         let now = now_text();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let id: i64 = sqlx::query(
             "INSERT INTO project_approvals (project_id, name, department_id, submitted_on, approved_on, limit_working_days, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
@@ -152,7 +152,7 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE project_approvals SET submitted_on = $1, approved_on = $2, updated_at = $3 WHERE id = $4")
             .bind(submitted_on.map(|d| d.to_string()))
             .bind(approved_on.map(|d| d.to_string()))

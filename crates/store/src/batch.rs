@@ -68,10 +68,16 @@ impl Store {
         scope: &Scope,
         batch: &Batch,
     ) -> Result<BatchReport> {
+        // Two batches never interleave: the write lock (SQLite) or the lock
+        // on the `data_version` row (PostgreSQL) is taken before the plan
+        // reads what is stored, so each merges onto what the other wrote.
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE data_version SET version = version WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
         let plan = self.plan(scope, batch).await?;
         let now = now_text();
         let mut report = BatchReport::default();
-        let mut tx = self.pool().begin().await?;
         for p in &plan.projects {
             write_project(
                 &mut tx,

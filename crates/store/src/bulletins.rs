@@ -53,7 +53,7 @@ impl Store {
         if !matches!(b.kind, KIND_BULLETIN | KIND_SUPERVISION) {
             return Err(StoreError::Conflict(format!("未知的公文类别“{}”", b.kind)));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let seq: i64 = sqlx::query("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM bulletins WHERE campaign_id = $1 AND year = $2")
             .bind(b.campaign_id)
             .bind(b.year as i64)

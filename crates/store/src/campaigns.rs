@@ -248,7 +248,7 @@ impl Store {
         let (Some(value), Some(group), true) = (value, group, errs.is_empty()) else {
             return Err(StoreError::Invalid(errs));
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE targets SET name = $1, description = $2, target_value = $3, working_group_id = $4 WHERE campaign_id = $5 AND code = $6")
             .bind(&name)
             .bind(edit.description.trim())
@@ -325,7 +325,7 @@ impl Store {
             .into_iter()
             .find(|t| t.rank == tier.rank)
             .ok_or_else(|| StoreError::NotFound(format!("第 {} 等奖项", tier.rank)))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE award_tiers SET winners = $1, amount_yuan = $2 WHERE campaign_id = $3 AND rank = $4")
             .bind(tier.winners)
             .bind(tier.amount_yuan)
@@ -364,7 +364,7 @@ impl Store {
                 t.campaign.code
             )));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let mut unit_ids: HashMap<String, i64> = HashMap::new();
         for (i, u) in t.units.iter().enumerate() {
             let existing = sqlx::query("SELECT id FROM org_units WHERE code = $1")

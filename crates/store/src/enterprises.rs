@@ -248,7 +248,7 @@ impl Store {
         }
         let now = now_text();
         let mut report = UpsertReport::default();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         for (e, township_id) in plans {
             let old = existing.get(e.credit_code.as_str());
             let former = e.former_names.join("、");
@@ -369,7 +369,7 @@ impl Store {
             .enterprise(code)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("企业“{code}”")))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO enterprise_years (enterprise_id, year, tier, unit_scope) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (enterprise_id, year) DO UPDATE SET tier = $3, unit_scope = $4",
@@ -545,7 +545,7 @@ impl Store {
         }
         let now = now_text();
         let mut report = UpsertReport::default();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let mut fresh: Vec<(i64, String, Vec<i64>)> = Vec::new();
         for s in &merged {
             let id = ids[s.credit_code.as_str()];
@@ -801,7 +801,7 @@ impl Store {
             .collect();
         let now = now_text();
         let mut report = UpsertReport::default();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         for b in rows {
             let key = (b.credit_code.as_str().to_string(), b.name.clone(), b.level);
             let d = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
@@ -912,7 +912,7 @@ impl Store {
             .enterprise(code)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("企业“{code}”")))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         if let Some((year, r)) = rating {
             sqlx::query("INSERT INTO credit_ratings (enterprise_id, year, rating, source) VALUES ($1, $2, $3, $4) ON CONFLICT (enterprise_id, year) DO UPDATE SET rating = $3, source = $4")
                 .bind(e.id)

@@ -126,7 +126,7 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("单位“{code}”")))?;
         let placeholder = before.placeholder && before.name == name;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE org_units SET name = $1, kind = $2, note = $3, placeholder = $4 WHERE code = $5")
             .bind(&name)
             .bind(kind.as_str())

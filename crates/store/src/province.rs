@@ -130,7 +130,7 @@ impl Store {
         let now = now_text();
         let mut rng = Rng(0x50_524F_5649_4E43);
         let mut g = Generated::default();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
 
         // Enterprises and their above-size years (about a fifth are above size).
         let industries = [

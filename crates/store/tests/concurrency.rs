@@ -235,3 +235,74 @@ async fn simultaneous_submissions_get_distinct_codes() {
     let expected: Vec<String> = (1..=24).map(|n| format!("SQ2026-{n:05}")).collect();
     assert_eq!(codes, expected);
 }
+
+fn a_project(code: &str) -> domain::projects::Project {
+    use domain::projects::{Dates, Project, ProjectKind, ProjectStatus};
+    Project {
+        code: code.into(),
+        national_code: String::new(),
+        name: "并发测试项目".into(),
+        enterprise_credit_code: String::new(),
+        enterprise_name: String::new(),
+        township_code: "yongzhong".into(),
+        kind: ProjectKind::Industrial,
+        key_project: false,
+        planned_investment_yuan: 50_000_000,
+        land_area_millimu: 12_500,
+        responsible_unit_code: "drc".into(),
+        responsible_person: String::new(),
+        responsible_phone: String::new(),
+        pre_phase_funding_yuan: 0,
+        notes: String::new(),
+        dates: Dates::default(),
+        variance_note: String::new(),
+        planned_completion_year: None,
+        status: ProjectStatus::Active,
+        status_on: None,
+        status_reason: String::new(),
+    }
+}
+
+/// Two people entering the same month's investment at once (a form and an
+/// import): both are written in turn, no error, no double row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_progress_for_one_month_is_written_in_turn() {
+    use domain::projects::Period;
+    use domain::users::Scope;
+    use store::projects::ProgressEntry;
+    let store = store_with_enterprises(&[enterprise_a()]).await;
+    let sys = store::Actor::system("测试");
+    store
+        .upsert_projects(&sys, &Scope::All, &[a_project("BF-001")])
+        .await
+        .unwrap();
+    for round in 0..ROUNDS as i64 {
+        let entry = |yuan: i64| ProgressEntry {
+            project_code: "BF-001".into(),
+            period: Period {
+                year: 2006,
+                month: 1 + round as u32,
+            },
+            investment_yuan: yuan,
+            note: String::new(),
+        };
+        let (s1, s2) = (store.clone(), store.clone());
+        let (e1, e2) = (entry(1_000 + round), entry(2_000 + round));
+        let (a, b) = race(
+            async move {
+                s1.set_progress(&store::Actor::system("甲"), &Scope::All, &[e1])
+                    .await
+            },
+            async move {
+                s2.set_progress(&store::Actor::system("乙"), &Scope::All, &[e2])
+                    .await
+            },
+        )
+        .await;
+        a.expect("first writer");
+        b.expect("second writer");
+        let p = store.project("BF-001").await.unwrap().unwrap();
+        let months = store.progress(p.id).await.unwrap();
+        assert_eq!(months.len(), round as usize + 1, "one row per month");
+    }
+}

@@ -92,7 +92,7 @@ impl Store {
             .into_iter()
             .find(|c| c.code == code)
             .ok_or_else(|| StoreError::NotFound(format!("诉求类别“{code}”")))?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE request_categories SET name = $1, accept_days = $2, reply_days = $3, resolve_days = $4, active = $5 WHERE code = $6",
         )
@@ -208,7 +208,7 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "DELETE FROM request_routes WHERE category_id = $1 AND COALESCE(township_id, 0) = $2",
         )
@@ -246,7 +246,7 @@ impl Store {
 
     /// Removes a routing rule.
     pub async fn delete_request_route(&self, actor: &Actor, id: i64) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         let n = sqlx::query("DELETE FROM request_routes WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -355,7 +355,7 @@ impl Store {
             )]));
         }
         let before = self.calendar().await?.year_toml(year);
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM calendar_years WHERE year = $1")
             .bind(year as i64)
             .execute(&mut *tx)
@@ -394,7 +394,7 @@ impl Store {
             .await?
             .into_iter()
             .filter(|r| !r.status.is_final());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         for r in open {
             if let Some(d) = r.deadlines(&cal) {
                 sqlx::query("UPDATE requests SET accept_due = $1, reply_due = $2, resolve_due = $3, provisional = $4, version = version + 1 WHERE id = $5")

@@ -206,7 +206,7 @@ impl Store {
         } else {
             note.to_string()
         };
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin().await?;
         for (r, unit_id) in &targets {
             super::write::event(
                 &mut tx,
