@@ -324,7 +324,7 @@ pub struct SubmitIn {
     responses((status = 201, body = RequestJson), (status = 422, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn api_submit(
     State(st): State<Shared>,
-    ApiCan(u, ..): ApiCan<need::ActOnRequests>,
+    ApiCan { 0: u, .. }: ApiCan<need::ActOnRequests>,
     Json(b): Json<SubmitIn>,
 ) -> Result<(axum::http::StatusCode, Json<RequestJson>), ApiError> {
     let mut files = vec![];
@@ -382,7 +382,7 @@ pub struct ActionIn {
     responses((status = 200, body = RequestJson), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_act(
     State(st): State<Shared>,
-    ApiCan(u, ..): ApiCan<need::ActOnRequests>,
+    ApiCan { 0: u, .. }: ApiCan<need::ActOnRequests>,
     Path(id): Path<i64>,
     Json(b): Json<ActionIn>,
 ) -> Result<Json<RequestJson>, ApiError> {
@@ -415,7 +415,7 @@ pub struct ExtensionIn {
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn api_ask_extension(
     State(st): State<Shared>,
-    ApiCan(u, ..): ApiCan<need::ActOnRequests>,
+    ApiCan { 0: u, .. }: ApiCan<need::ActOnRequests>,
     Path(id): Path<i64>,
     Json(b): Json<ExtensionIn>,
 ) -> Result<axum::http::StatusCode, ApiError> {
@@ -439,7 +439,7 @@ pub struct ExtensionDecisionIn {
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn api_decide_extension(
     State(st): State<Shared>,
-    ApiCan(u, ..): ApiCan<need::Administer>,
+    ApiCan { 0: u, .. }: ApiCan<need::Administer>,
     Path(id): Path<i64>,
     Json(b): Json<ExtensionDecisionIn>,
 ) -> Result<axum::http::StatusCode, ApiError> {
