@@ -324,7 +324,8 @@ pub mod need {
 
 /// A signed-in user on a page whose role grants `P`; a visitor without a
 /// session goes to the login page, a user without the permission gets 403.
-pub struct Can<P>(pub Page, pub PhantomData<P>);
+/// Only extraction makes one (the marker field is private).
+pub struct Can<P>(pub Page, PhantomData<P>);
 
 impl<P> Deref for Can<P> {
     type Target = Page;
@@ -344,8 +345,9 @@ impl<S: Send + Sync, P: Need> FromRequestParts<S> for Can<P> {
 }
 
 /// A signed-in API user whose role grants `P`: 401 without a session, 403
-/// without the permission. `.0` is the user, as in [`ApiUser`].
-pub struct ApiCan<P>(pub User, pub PhantomData<P>);
+/// without the permission. `.0` is the user, as in [`ApiUser`] (destructure
+/// with `ApiCan { 0: u, .. }`); only extraction makes one.
+pub struct ApiCan<P>(pub User, PhantomData<P>);
 
 impl<P> ApiCan<P> {
     /// The user as a plain [`ApiUser`].

@@ -349,7 +349,7 @@ pub async fn api_list(
         (status = 422, body = ErrorBody)))]
 pub async fn api_create(
     State(st): State<Shared>,
-    ApiCan(u, ..): ApiCan<need::RecordVisits>,
+    ApiCan { 0: u, .. }: ApiCan<need::RecordVisits>,
     Json(b): Json<VisitIn>,
 ) -> Result<(StatusCode, Json<VisitJson>), ApiError> {
     let v = st

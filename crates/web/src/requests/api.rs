@@ -325,7 +325,7 @@ pub struct SubmitIn {
     responses((status = 201, body = RequestJson), (status = 422, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn api_submit(
     State(st): State<Shared>,
-    ApiCan(u, ..): ApiCan<need::ActOnRequests>,
+    ApiCan { 0: u, .. }: ApiCan<need::ActOnRequests>,
     Json(b): Json<SubmitIn>,
 ) -> Result<(axum::http::StatusCode, Json<RequestJson>), ApiError> {
     if let Some(v) = b.visit_id {
@@ -392,7 +392,7 @@ pub struct ActionIn {
     responses((status = 200, body = RequestJson), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn api_act(
     State(st): State<Shared>,
-    ApiCan(u, ..): ApiCan<need::ActOnRequests>,
+    ApiCan { 0: u, .. }: ApiCan<need::ActOnRequests>,
     Path(id): Path<i64>,
     Json(b): Json<ActionIn>,
 ) -> Result<Json<RequestJson>, ApiError> {
@@ -425,7 +425,7 @@ pub struct ExtensionIn {
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn api_ask_extension(
     State(st): State<Shared>,
-    ApiCan(u, ..): ApiCan<need::ActOnRequests>,
+    ApiCan { 0: u, .. }: ApiCan<need::ActOnRequests>,
     Path(id): Path<i64>,
     Json(b): Json<ExtensionIn>,
 ) -> Result<axum::http::StatusCode, ApiError> {
@@ -449,7 +449,7 @@ pub struct ExtensionDecisionIn {
     responses((status = 204), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn api_decide_extension(
     State(st): State<Shared>,
-    ApiCan(u, ..): ApiCan<need::Administer>,
+    ApiCan { 0: u, .. }: ApiCan<need::Administer>,
     Path(id): Path<i64>,
     Json(b): Json<ExtensionDecisionIn>,
 ) -> Result<axum::http::StatusCode, ApiError> {
