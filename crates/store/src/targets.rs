@@ -456,7 +456,7 @@ impl Store {
     async fn load_investments(&self, filter: &str) -> Result<Vec<InvestmentFacts>> {
         let sql =
             format!("SELECT project_id, period, investment_yuan FROM project_progress {filter}");
-        Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
+        sqlx::query(sqlx::AssertSqlSafe(sql))
             .fetch_all(self.pool())
             .await?
             .iter()
@@ -467,7 +467,7 @@ impl Store {
                     yuan: r.try_get("investment_yuan")?,
                 })
             })
-            .collect::<Result<_>>()?)
+            .collect()
     }
 
     /// Enterprises sorted by id, with their above-size years.
@@ -527,7 +527,7 @@ impl Store {
     }
 
     async fn load_stats(&self) -> Result<Vec<StatFacts>> {
-        Ok(sqlx::query(
+        sqlx::query(
             "SELECT enterprise_id, period, output_value_yuan, sales_value_yuan FROM enterprise_stats",
         )
         .fetch_all(self.pool())
@@ -541,31 +541,28 @@ impl Store {
                 sales_value_yuan: r.try_get("sales_value_yuan")?,
             })
         })
-        .collect::<Result<_>>()?)
+        .collect()
     }
 
     async fn load_brands(&self) -> Result<Vec<BrandFacts>> {
-        Ok(
-            sqlx::query("SELECT id, level, status, granted_on FROM brands")
-                .fetch_all(self.pool())
-                .await?
-                .iter()
-                .map(|r| {
-                    let (level, status): (String, String) =
-                        (r.try_get("level")?, r.try_get("status")?);
-                    Ok(BrandFacts {
-                        id: r.try_get("id")?,
-                        level: BrandLevel::parse(&level).ok_or_else(|| {
-                            StoreError::Conflict(format!("品牌记录的级别“{level}”无法识别"))
-                        })?,
-                        status: BrandStatus::parse(&status).ok_or_else(|| {
-                            StoreError::Conflict(format!("品牌记录的状态“{status}”无法识别"))
-                        })?,
-                        granted_on: date(r.try_get("granted_on")?),
-                    })
+        sqlx::query("SELECT id, level, status, granted_on FROM brands")
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                let (level, status): (String, String) = (r.try_get("level")?, r.try_get("status")?);
+                Ok(BrandFacts {
+                    id: r.try_get("id")?,
+                    level: BrandLevel::parse(&level).ok_or_else(|| {
+                        StoreError::Conflict(format!("品牌记录的级别“{level}”无法识别"))
+                    })?,
+                    status: BrandStatus::parse(&status).ok_or_else(|| {
+                        StoreError::Conflict(format!("品牌记录的状态“{status}”无法识别"))
+                    })?,
+                    granted_on: date(r.try_get("granted_on")?),
                 })
-                .collect::<Result<_>>()?,
-        )
+            })
+            .collect()
     }
 }
 
