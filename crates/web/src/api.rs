@@ -3,7 +3,7 @@
 //! `POST /api/v1/login`. No credentials: 401; the wrong role: 403.
 
 use crate::Shared;
-use crate::auth::{ApiLogin, ApiToken, ApiUser, api_login};
+use crate::auth::{ApiCan, ApiLogin, ApiToken, ApiUser, api_login, need};
 use crate::error::{ApiError, AppError, ErrorBody, FieldErrorBody};
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
@@ -207,13 +207,10 @@ async fn me(ApiUser(u): ApiUser) -> Json<UserJson> {
 /// Every user (admins and leaders only).
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = Vec<UserJson>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn users(State(st): State<Shared>, u: ApiUser) -> Result<Json<Vec<UserJson>>, ApiError> {
-    if !matches!(
-        u.0.role,
-        domain::users::Role::Admin | domain::users::Role::Leader
-    ) {
-        return Err(ApiError(AppError::Forbidden));
-    }
+async fn users(
+    State(st): State<Shared>,
+    _u: ApiCan<need::Oversee>,
+) -> Result<Json<Vec<UserJson>>, ApiError> {
     Ok(Json(
         st.store
             .users()
@@ -249,10 +246,9 @@ struct UnitsQuery {
     responses((status = 200, body = Vec<UnitJson>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn units(
     State(st): State<Shared>,
-    u: ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
     Query(q): Query<UnitsQuery>,
 ) -> Result<Json<Vec<UnitJson>>, ApiError> {
-    u.require_campaign_reader()?;
     let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
         Some(k) => Some(
             k.parse::<UnitKind>()
@@ -304,10 +300,9 @@ struct GroupsQuery {
     responses((status = 200, body = Vec<GroupJson>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn working_groups(
     State(st): State<Shared>,
-    u: ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
     Query(q): Query<GroupsQuery>,
 ) -> Result<Json<Vec<GroupJson>>, ApiError> {
-    u.require_campaign_reader()?;
     let id = match q.campaign_id {
         Some(id) => st.store.campaign(id).await?.map(|c| c.id),
         None => st.store.current_campaign().await?.map(|c| c.id),
@@ -369,9 +364,8 @@ struct CampaignJson {
     responses((status = 200, body = Vec<CampaignJson>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn campaigns(
     State(st): State<Shared>,
-    u: ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
 ) -> Result<Json<Vec<CampaignJson>>, ApiError> {
-    u.require_campaign_reader()?;
     let mut out = Vec::new();
     for c in st.store.campaigns().await? {
         let members = st
@@ -437,10 +431,9 @@ struct TargetJson {
     responses((status = 200, body = Vec<TargetJson>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn targets(
     State(st): State<Shared>,
-    u: ApiUser,
+    _u: ApiCan<need::ReadCampaign>,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<TargetJson>>, ApiError> {
-    u.require_campaign_reader()?;
     st.store
         .campaign(id)
         .await?

@@ -262,11 +262,6 @@ impl ApiUser {
             Err(ApiError(AppError::Forbidden))
         }
     }
-    /// Kept for `api.rs` (owned elsewhere for now): the same as
-    /// `require(Permission::ReadCampaign)`.
-    pub fn require_campaign_reader(&self) -> Result<(), ApiError> {
-        self.require(Permission::ReadCampaign)
-    }
     /// Goes on only when the user may read the enterprise `code` (see
     /// [`Page::require_enterprise`]).
     pub fn require_enterprise(&self, code: &str) -> Result<(), ApiError> {

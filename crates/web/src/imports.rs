@@ -334,10 +334,9 @@ const EXPORT_PAGE: i64 = 2_000;
 /// sheet, read from the database a page at a time (admins, as the import).
 async fn stats_export(
     State(st): State<Shared>,
-    page: Page,
+    _page: Can<need::Administer>,
     axum::extract::Query(q): axum::extract::Query<StatsExportQuery>,
 ) -> Result<Response, AppError> {
-    page.require_admin()?;
     let month =
         |name: &str, v: &Option<String>| -> Result<Option<domain::projects::Period>, AppError> {
             match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
