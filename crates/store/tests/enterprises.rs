@@ -4,6 +4,7 @@
 use domain::campaign::template;
 use domain::enterprises::input::{Brand, Enterprise, Stat};
 use domain::enterprises::{BrandLevel, BrandStatus, CreditCode, Tier};
+use domain::patch::Patch;
 use domain::projects::Period;
 use domain::targets::{Actual, evaluate};
 use store::testing::{A, B, enterprise, fresh_store};
@@ -88,6 +89,37 @@ async fn enterprises_stats_brands_and_their_targets() {
     let a = store.enterprise(A).await.unwrap().unwrap();
     let s = store.stats_of(a.id).await.unwrap();
     assert_eq!((s[1].output_value_yuan, s[1].revision), (250, 2));
+    // A correction sending only the employees keeps the other figures of the
+    // latest revision; a new month needs both output values.
+    let mut only = stat(A, 2006, 1, 0, 0);
+    only.employees = 12;
+    let r = store
+        .merge_stats(&sys, &[Patch::only(only.clone(), ["employees"], [])])
+        .await
+        .unwrap();
+    assert_eq!(r.updated, 1);
+    let s = store.stats_of(a.id).await.unwrap();
+    assert_eq!(
+        (
+            s[1].output_value_yuan,
+            s[1].sales_value_yuan,
+            s[1].employees,
+            s[1].revision
+        ),
+        (250, 1_000_000_000, 12, 3)
+    );
+    only.period = Period {
+        year: 2006,
+        month: 2,
+    };
+    let e = store
+        .merge_stats(&sys, &[Patch::only(only, ["employees"], [])])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::InvalidRows(ref r) if r[0].field == "output_value_yuan"),
+        "{e:?}"
+    );
     let unknown = store
         .upsert_stats(&sys, &[stat("D2143569X", 2006, 1, 1, 1)])
         .await
