@@ -396,7 +396,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.touched();
+        self.changed(vec![]).await;
         Ok(())
     }
 
@@ -472,6 +472,12 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::InvalidRows(errs));
         }
+        // The lock first (as `apply_batch`): two corrections of one month
+        // merge in turn, each onto what the other wrote.
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE data_version SET version = version WHERE id = 1")
+            .execute(&mut *tx)
+            .await?;
         // The stored figures of the periods touched, in one query per period.
         let mut periods: Vec<String> = rows.iter().map(|s| s.period.to_string()).collect();
         periods.sort();
@@ -545,7 +551,6 @@ impl Store {
         }
         let now = now_text();
         let mut report = UpsertReport::default();
-        let mut tx = self.begin().await?;
         let mut fresh: Vec<(i64, String, Vec<i64>)> = Vec::new();
         for s in &merged {
             let id = ids[s.credit_code.as_str()];
@@ -934,7 +939,7 @@ impl Store {
         }
         audit::record(&mut tx, actor, "credit", code, "add", None, Some(&serde_json::json!({"rating": rating.map(|(y, r)| format!("{y}:{r}")), "event": event}))).await?;
         tx.commit().await?;
-        self.touched();
+        self.changed(vec![]).await;
         Ok(())
     }
 
