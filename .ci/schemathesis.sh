@@ -75,9 +75,8 @@ EOF
 
 start=$(date +%s)
 set +e
-# One worker: concurrent writes on SQLite can still fail with "database is
-# locked" (a known store issue, deferred transactions), which is not what
-# this run is about.
+# Two workers: concurrent writes must queue (SQLite write transactions begin
+# IMMEDIATE), never fail.
 schemathesis --config-file "$work/schemathesis.toml" run "$base/api/openapi.json" \
   --url "$base" \
   -H "Authorization: Bearer $token" \
@@ -86,7 +85,7 @@ schemathesis --config-file "$work/schemathesis.toml" run "$base/api/openapi.json
   --max-examples "$MAX_EXAMPLES" \
   --max-time "$MAX_TIME" \
   --seed 2006 \
-  --workers 1 \
+  --workers 2 \
   --request-timeout 20 \
   --suppress-health-check all \
   --no-color

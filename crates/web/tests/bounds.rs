@@ -289,3 +289,27 @@ async fn the_openapi_document_is_served() {
         "{q}"
     );
 }
+
+/// Extreme numbers found by schemathesis: a page number near i64::MAX and an
+/// area of i64::MIN are answered, never a panic.
+#[tokio::test]
+async fn extreme_numbers_are_answered_not_panicked_on() {
+    let app = spawn_app().await;
+    let admin = app.token("admin").await;
+    for path in [
+        "/api/v1/enterprises?page=5044501622786915328&per_page=14693",
+        "/api/v1/projects?page=9223372036854775807",
+    ] {
+        let (s, v) = get_json(&app, &admin, path).await;
+        assert_eq!(s, 200, "{path}: {v}");
+        assert_eq!(v["items"].as_array().map(Vec::len), Some(0), "{path}: {v}");
+    }
+    let (s, v) = error_of(
+        client()
+            .post(app.url("/api/v1/land-parcels"))
+            .bearer_auth(&admin)
+            .json(&serde_json::json!({"code": "DK-X", "township_code": "yongzhong", "area_millimu": i64::MIN})),
+    )
+    .await;
+    assert_eq!(s, 422, "{v}");
+}

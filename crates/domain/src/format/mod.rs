@@ -9,7 +9,7 @@ pub const MAX_MILLIMU: i64 = 1_000_000_000;
 
 /// Checks an amount of money against `MAX_YUAN`, naming the field by `label`.
 pub fn check_yuan(label: &str, yuan: i64) -> Result<i64, String> {
-    if yuan.abs() > MAX_YUAN {
+    if yuan.unsigned_abs() > MAX_YUAN as u64 {
         Err(format!(
             "{label}超出上限：金额不能超过 10,000,000,000,000 元（10 万亿元）"
         ))
@@ -20,7 +20,7 @@ pub fn check_yuan(label: &str, yuan: i64) -> Result<i64, String> {
 
 /// Checks an area against `MAX_MILLIMU`, naming the field by `label`.
 pub fn check_millimu(label: &str, millimu: i64) -> Result<i64, String> {
-    if millimu.abs() > MAX_MILLIMU {
+    if millimu.unsigned_abs() > MAX_MILLIMU as u64 {
         Err(format!("{label}超出上限：面积不能超过 1,000,000 亩"))
     } else {
         Ok(millimu)
@@ -132,6 +132,16 @@ fn round_div_i128(num: i128, den: i128, places: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn limits_hold_at_the_extremes_of_i64() {
+        assert!(check_yuan("金额", i64::MIN).is_err());
+        assert!(check_yuan("金额", i64::MAX).is_err());
+        assert!(check_yuan("金额", -MAX_YUAN).is_ok());
+        assert!(check_millimu("面积", i64::MIN).is_err());
+        assert!(check_millimu("面积", MAX_MILLIMU).is_ok());
+        assert!(check_millimu("面积", MAX_MILLIMU + 1).is_err());
+    }
 
     #[test]
     fn scaled_round_trip() {

@@ -203,7 +203,8 @@ pub async fn api_enterprises(
         })
         .collect();
     let per_page = p.per_page.unwrap_or(50).clamp(1, 500);
-    let page = p.page.unwrap_or(1).max(1);
+    // A page past the last is empty; clamped so the offset cannot overflow.
+    let page = p.page.unwrap_or(1).clamp(1, 1_000_000_000);
     let total = all.len();
     let items = all
         .into_iter()
