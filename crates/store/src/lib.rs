@@ -279,6 +279,17 @@ where
     }
 }
 
+/// The answer to a checked write (`UPDATE … WHERE id = $1 AND <the state it
+/// was decided on>`): one row written, or a conflict telling the user that
+/// someone else changed the record first.
+pub(crate) fn one_row_or_conflict(rows: u64, message: &str) -> Result<()> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(message.into()))
+    }
+}
+
 /// Turns a unique-constraint violation into a conflict with a message.
 pub(crate) fn conflict_on_unique(e: sqlx::Error, message: impl Into<String>) -> StoreError {
     match &e {
@@ -439,6 +450,35 @@ pub mod testing {
                 user_id: None,
                 name: format!("{role:?}"),
             },
+        }
+    }
+
+    /// An active industrial project in Yongzhong, led by the DRC: 50 million
+    /// yuan on 12.5 mu, no dates yet.
+    pub fn project(code: &str) -> domain::projects::Project {
+        use domain::projects::{Dates, Project, ProjectKind, ProjectStatus};
+        Project {
+            code: code.into(),
+            national_code: String::new(),
+            name: format!("测试项目{code}"),
+            enterprise_credit_code: String::new(),
+            enterprise_name: String::new(),
+            township_code: "yongzhong".into(),
+            kind: ProjectKind::Industrial,
+            key_project: false,
+            planned_investment_yuan: 50_000_000,
+            land_area_millimu: 12_500,
+            responsible_unit_code: "drc".into(),
+            responsible_person: String::new(),
+            responsible_phone: String::new(),
+            pre_phase_funding_yuan: 0,
+            notes: String::new(),
+            dates: Dates::default(),
+            variance_note: String::new(),
+            planned_completion_year: None,
+            status: ProjectStatus::Active,
+            status_on: None,
+            status_reason: String::new(),
         }
     }
 

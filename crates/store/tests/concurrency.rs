@@ -236,33 +236,6 @@ async fn simultaneous_submissions_get_distinct_codes() {
     assert_eq!(codes, expected);
 }
 
-fn a_project(code: &str) -> domain::projects::Project {
-    use domain::projects::{Dates, Project, ProjectKind, ProjectStatus};
-    Project {
-        code: code.into(),
-        national_code: String::new(),
-        name: "并发测试项目".into(),
-        enterprise_credit_code: String::new(),
-        enterprise_name: String::new(),
-        township_code: "yongzhong".into(),
-        kind: ProjectKind::Industrial,
-        key_project: false,
-        planned_investment_yuan: 50_000_000,
-        land_area_millimu: 12_500,
-        responsible_unit_code: "drc".into(),
-        responsible_person: String::new(),
-        responsible_phone: String::new(),
-        pre_phase_funding_yuan: 0,
-        notes: String::new(),
-        dates: Dates::default(),
-        variance_note: String::new(),
-        planned_completion_year: None,
-        status: ProjectStatus::Active,
-        status_on: None,
-        status_reason: String::new(),
-    }
-}
-
 /// Two people entering the same month's investment at once (a form and an
 /// import): both are written in turn, no error, no double row.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -273,7 +246,7 @@ async fn simultaneous_progress_for_one_month_is_written_in_turn() {
     let store = store_with_enterprises(&[enterprise_a()]).await;
     let sys = store::Actor::system("测试");
     store
-        .upsert_projects(&sys, &Scope::All, &[a_project("BF-001")])
+        .upsert_projects(&sys, &Scope::All, &[store::testing::project("BF-001")])
         .await
         .unwrap();
     for round in 0..ROUNDS as i64 {

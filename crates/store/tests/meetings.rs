@@ -4,7 +4,7 @@
 //! that follow the request flow into the unit's queue, marking held, the list.
 
 use domain::meetings::{MeetingInput, MeetingStatus};
-use domain::projects::{Dates, Milestone, Project, ProjectKind, ProjectStatus};
+use domain::projects::{Milestone, Project, ProjectStatus};
 use domain::requests::{Kind, Status};
 use domain::users::{Role, Scope};
 use store::audit::AuditFilter;
@@ -15,35 +15,15 @@ use store::testing::{A, act, d, enterprise_a, store_with_enterprises, viewer};
 use store::{Actor, StoreError};
 
 fn project(code: &str, name: &str, status: ProjectStatus, planned_start: Option<&str>) -> Project {
-    let mut dates = Dates::default();
-    dates.planned[Milestone::Started.index()] = planned_start.map(d);
-    Project {
-        code: code.into(),
-        national_code: String::new(),
-        name: name.into(),
-        enterprise_credit_code: String::new(),
-        enterprise_name: String::new(),
-        township_code: "yongzhong".into(),
-        kind: ProjectKind::Industrial,
-        key_project: false,
-        planned_investment_yuan: 50_000_000,
-        land_area_millimu: 12_500,
-        responsible_unit_code: "drc".into(),
-        responsible_person: String::new(),
-        responsible_phone: String::new(),
-        pre_phase_funding_yuan: 0,
-        notes: String::new(),
-        dates,
-        variance_note: String::new(),
-        planned_completion_year: None,
-        status,
-        status_on: (status != ProjectStatus::Active).then(|| d("2026-01-15")),
-        status_reason: if status == ProjectStatus::Active {
-            String::new()
-        } else {
-            "资金未到位".into()
-        },
+    let mut p = store::testing::project(code);
+    p.name = name.into();
+    p.dates.planned[Milestone::Started.index()] = planned_start.map(d);
+    p.status = status;
+    if status != ProjectStatus::Active {
+        p.status_on = Some(d("2026-01-15"));
+        p.status_reason = "资金未到位".into();
     }
+    p
 }
 
 fn input(title: &str, held_on: &str) -> MeetingInput {

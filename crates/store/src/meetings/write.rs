@@ -406,11 +406,7 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        if n != 1 {
-            return Err(StoreError::Conflict(
-                "该会议已被他人标记为已召开，请刷新".into(),
-            ));
-        }
+        crate::one_row_or_conflict(n, "该会议已被他人标记为已召开，请刷新")?;
         audit::record(
             &mut tx,
             &v.actor,
@@ -437,9 +433,5 @@ async fn still_planned(tx: &mut sqlx::Transaction<'_, sqlx::Any>, meeting_id: i6
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict("会议已召开，议题不能再变更".into()))
-    }
+    crate::one_row_or_conflict(n, "会议已召开，议题不能再变更")
 }

@@ -181,11 +181,7 @@ async fn claim(tx: &mut Transaction<'_, Any>, id: i64, version: i64) -> Result<(
         .execute(&mut **tx)
         .await?
         .rows_affected();
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict(CHANGED_MEANWHILE.into()))
-    }
+    crate::one_row_or_conflict(n, CHANGED_MEANWHILE)
 }
 
 /// Writes a record's dates, status and deadlines back, if the request is
@@ -228,11 +224,7 @@ async fn save(
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict(CHANGED_MEANWHILE.into()))
-    }
+    crate::one_row_or_conflict(n, CHANGED_MEANWHILE)
 }
 
 impl Store {
@@ -799,11 +791,7 @@ impl Store {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        if n != 1 {
-            return Err(StoreError::Conflict(
-                "该延期申请已被他人审批，请刷新".into(),
-            ));
-        }
+        crate::one_row_or_conflict(n, "该延期申请已被他人审批，请刷新")?;
         if approve {
             r.extension_days = days;
             save(&mut tx, &r, unit_id, group_id, &cal).await?;
