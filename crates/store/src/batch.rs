@@ -72,9 +72,7 @@ impl Store {
         // on the `data_version` row (PostgreSQL) is taken before the plan
         // reads what is stored, so each merges onto what the other wrote.
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE data_version SET version = version WHERE id = 1")
-            .execute(&mut *tx)
-            .await?;
+        Store::take_turn(&mut tx).await?;
         let plan = self.plan(scope, batch).await?;
         let now = now_text();
         let mut report = BatchReport::default();

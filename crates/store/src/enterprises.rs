@@ -475,9 +475,7 @@ impl Store {
         // The lock first (as `apply_batch`): two corrections of one month
         // merge in turn, each onto what the other wrote.
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE data_version SET version = version WHERE id = 1")
-            .execute(&mut *tx)
-            .await?;
+        Store::take_turn(&mut tx).await?;
         // The stored figures of the periods touched, in one query per period.
         let mut periods: Vec<String> = rows.iter().map(|s| s.period.to_string()).collect();
         periods.sort();

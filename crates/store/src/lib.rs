@@ -194,6 +194,16 @@ impl Store {
         &self.pool
     }
 
+    /// Makes writers that read before they write (imports, corrections) take
+    /// turns: on SQLite the transaction holds the write lock already; on
+    /// PostgreSQL this holds the `data_version` row until commit.
+    pub(crate) async fn take_turn(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<()> {
+        sqlx::query("UPDATE data_version SET version = version WHERE id = 1")
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
     /// Begins a write transaction. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead
     /// of one failing when it upgrades a read; PostgreSQL's row locks and the
@@ -254,29 +264,6 @@ pub fn now_text() -> String {
 /// A time as stored.
 pub fn timestamp_text(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// Runs a write again when it lost a race for a key: a concurrent transaction
-/// took the same next number (a unique violation) or PostgreSQL chose it as a
-/// deadlock or serialization victim. After a few tries the error stands.
-pub(crate) async fn retrying<T, F, Fut>(mut write: F) -> Result<T>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T>>,
-{
-    let mut tries = 0;
-    loop {
-        match write().await {
-            Err(StoreError::Db(sqlx::Error::Database(d)))
-                if tries < 8
-                    && (d.is_unique_violation()
-                        || matches!(d.code().as_deref(), Some("40001" | "40P01"))) =>
-            {
-                tries += 1;
-            }
-            r => return r,
-        }
-    }
 }
 
 /// The answer to a checked write (`UPDATE … WHERE id = $1 AND <the state it

@@ -331,20 +331,17 @@ impl Store {
         let route =
             routing::route(&rules, &category.code, Some(&enterprise.township_code)).cloned();
         let cal = self.calendar().await?;
-        // On PostgreSQL a concurrent submission may take the same next code
-        // first; the unique key refuses the second, which then runs again.
-        let id = crate::retrying(|| async {
-    let mut tx = self.begin().await?;
-            let code = next_code(&mut tx, Kind::Enterprise, today.year()).await?;
-            let enterprise_id: i64 = id_of(
-                &mut tx,
-                "SELECT id FROM enterprises WHERE credit_code = $1",
-                &enterprise.credit_code,
-            )
-            .await?
-            .expect("checked");
-            let now = now_text();
-            let id: i64 = sqlx::query_scalar(
+        let mut tx = self.begin().await?;
+        let code = next_code(&mut tx, Kind::Enterprise, today.year()).await?;
+        let enterprise_id: i64 = id_of(
+            &mut tx,
+            "SELECT id FROM enterprises WHERE credit_code = $1",
+            &enterprise.credit_code,
+        )
+        .await?
+        .expect("checked");
+        let now = now_text();
+        let id: i64 = sqlx::query_scalar(
                 "INSERT INTO requests (code, kind, enterprise_id, project_id, category_id, title, description, status, visit_id, \
                  filed_by_staff, submitted_on, created_by_user_id, created_at, updated_at) \
                  VALUES ($1, 'enterprise', $2, $3, $4, $5, $6, 'submitted', $7, $8, $9, $10, $11, $11) RETURNING id",
@@ -362,8 +359,8 @@ impl Store {
             .bind(&now)
             .fetch_one(&mut *tx)
             .await?;
-            for (name, ct, bytes) in &checked {
-                sqlx::query(
+        for (name, ct, bytes) in &checked {
+            sqlx::query(
                     "INSERT INTO request_attachments (request_id, filename, content_type, size_bytes, sha256, data, uploaded_by, uploaded_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
@@ -377,25 +374,25 @@ impl Store {
                 .bind(&now)
                 .execute(&mut *tx)
                 .await?;
-            }
-            let note = if v.role == Role::Enterprise {
-                String::new()
-            } else {
-                format!("代企业填报（{}）", enterprise.name)
-            };
-            event(
-                &mut tx,
-                id,
-                &v.actor,
-                today,
-                "submit",
-                None,
-                Status::Submitted,
-                None,
-                &note,
-            )
-            .await?;
-            audit::record(
+        }
+        let note = if v.role == Role::Enterprise {
+            String::new()
+        } else {
+            format!("代企业填报（{}）", enterprise.name)
+        };
+        event(
+            &mut tx,
+            id,
+            &v.actor,
+            today,
+            "submit",
+            None,
+            Status::Submitted,
+            None,
+            &note,
+        )
+        .await?;
+        audit::record(
                 &mut tx,
                 &v.actor,
                 "request",
@@ -405,42 +402,39 @@ impl Store {
                 Some(&serde_json::json!({"title": input.title.trim(), "category": category.code, "enterprise": enterprise.credit_code, "attachments": checked.len()})),
             )
             .await?;
-            if let Some(rule) = &route {
-                let unit_id = id_of(
-                    &mut tx,
-                    "SELECT id FROM org_units WHERE code = $1",
-                    &rule.unit,
-                )
-                .await?;
-                let group_id = match &rule.working_group {
-                    Some(g) => {
-                        id_of(&mut tx, "SELECT id FROM working_groups WHERE code = $1", g).await?
-                    }
-                    None => None,
-                };
-                let mut r = blank(id, &code, category.limits, today);
-                r.status = Status::Assigned;
-                r.first_assigned_on = Some(today);
-                r.assigned_on = Some(today);
-                save(&mut tx, &r, unit_id, group_id, &cal).await?;
-                let system = crate::Actor::system("按分派规则");
-                event(
-                    &mut tx,
-                    id,
-                    &system,
-                    today,
-                    "assign",
-                    Some(Status::Submitted),
-                    Status::Assigned,
-                    unit_id,
-                    "按分派规则自动分派",
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(id)
-        })
-        .await?;
+        if let Some(rule) = &route {
+            let unit_id = id_of(
+                &mut tx,
+                "SELECT id FROM org_units WHERE code = $1",
+                &rule.unit,
+            )
+            .await?;
+            let group_id = match &rule.working_group {
+                Some(g) => {
+                    id_of(&mut tx, "SELECT id FROM working_groups WHERE code = $1", g).await?
+                }
+                None => None,
+            };
+            let mut r = blank(id, &code, category.limits, today);
+            r.status = Status::Assigned;
+            r.first_assigned_on = Some(today);
+            r.assigned_on = Some(today);
+            save(&mut tx, &r, unit_id, group_id, &cal).await?;
+            let system = crate::Actor::system("按分派规则");
+            event(
+                &mut tx,
+                id,
+                &system,
+                today,
+                "assign",
+                Some(Status::Submitted),
+                Status::Assigned,
+                unit_id,
+                "按分派规则自动分派",
+            )
+            .await?;
+        }
+        tx.commit().await?;
         Ok(self.request_any(id).await?.expect("just written"))
     }
 
@@ -478,13 +472,10 @@ impl Store {
         }
         let (unit, category) = (unit.expect("checked"), category.expect("checked"));
         let cal = self.calendar().await?;
-        // On PostgreSQL a concurrent submission may take the same next code
-        // first; the unique key refuses the second, which then runs again.
-        let id = crate::retrying(|| async {
-    let mut tx = self.begin().await?;
-            let code = next_code(&mut tx, Kind::ActionItem, today.year()).await?;
-            let now = now_text();
-            let id: i64 = sqlx::query_scalar(
+        let mut tx = self.begin().await?;
+        let code = next_code(&mut tx, Kind::ActionItem, today.year()).await?;
+        let now = now_text();
+        let id: i64 = sqlx::query_scalar(
                 "INSERT INTO requests (code, kind, category_id, title, description, status, meeting_id, filed_by_staff, submitted_on, \
                  fixed_resolve_due, created_by_user_id, created_at, updated_at) \
                  VALUES ($1, 'action_item', $2, $3, $4, 'submitted', $5, 1, $6, $7, $8, $9, $9) RETURNING id",
@@ -500,30 +491,27 @@ impl Store {
             .bind(&now)
             .fetch_one(&mut *tx)
             .await?;
-            let mut r = blank(id, &code, category.limits, today);
-            r.kind = Kind::ActionItem;
-            r.status = Status::Assigned;
-            r.first_assigned_on = Some(today);
-            r.assigned_on = Some(today);
-            r.fixed_resolve_due = Some(item.due);
-            save(&mut tx, &r, Some(unit.id), None, &cal).await?;
-            event(
-                &mut tx,
-                id,
-                &v.actor,
-                today,
-                "assign",
-                None,
-                Status::Assigned,
-                Some(unit.id),
-                &format!("联席会议交办，限 {} 前办结", item.due),
-            )
-            .await?;
-            audit::record(&mut tx, &v.actor, "request", &code, "action_item", None, Some(&serde_json::json!({"meeting": item.meeting_id, "unit": item.unit, "due": item.due}))).await?;
-            tx.commit().await?;
-            Ok(id)
-        })
+        let mut r = blank(id, &code, category.limits, today);
+        r.kind = Kind::ActionItem;
+        r.status = Status::Assigned;
+        r.first_assigned_on = Some(today);
+        r.assigned_on = Some(today);
+        r.fixed_resolve_due = Some(item.due);
+        save(&mut tx, &r, Some(unit.id), None, &cal).await?;
+        event(
+            &mut tx,
+            id,
+            &v.actor,
+            today,
+            "assign",
+            None,
+            Status::Assigned,
+            Some(unit.id),
+            &format!("联席会议交办，限 {} 前办结", item.due),
+        )
         .await?;
+        audit::record(&mut tx, &v.actor, "request", &code, "action_item", None, Some(&serde_json::json!({"meeting": item.meeting_id, "unit": item.unit, "due": item.due}))).await?;
+        tx.commit().await?;
         Ok(self.request_any(id).await?.expect("just written"))
     }
 
