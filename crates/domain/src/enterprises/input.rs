@@ -192,15 +192,7 @@ pub fn stat_patch_from_fields(f: Fields) -> Result<Patch<Stat>, Vec<FieldError>>
     let names: Vec<String> = Stat::FIELDS.iter().map(|f| f.0.to_string()).collect();
     let (mut f, sent, cleared) = f.sent(&names);
     let s = parse_stat(&mut f, &[]);
-    if f.errors.is_empty() {
-        Ok(Patch::only(
-            s,
-            sent.iter().map(String::as_str),
-            cleared.iter().map(String::as_str),
-        ))
-    } else {
-        Err(f.errors)
-    }
+    f.into_patch(s, &sent, &cleared)
 }
 
 /// A brand from named fields: `enterprise_credit_code, name, level, status,

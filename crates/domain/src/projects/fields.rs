@@ -76,6 +76,25 @@ impl<'a> Fields<'a> {
         })
     }
 
+    /// `record` as a patch of the fields `sent` and `cleared` (from `sent`),
+    /// or every error collected while reading it.
+    pub fn into_patch<T>(
+        self,
+        record: T,
+        sent: &[String],
+        cleared: &[String],
+    ) -> Result<Patch<T>, Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(Patch::only(
+                record,
+                sent.iter().map(String::as_str),
+                cleared.iter().map(String::as_str),
+            ))
+        } else {
+            Err(self.errors)
+        }
+    }
+
     /// Splits off what was sent, for a partial update: which of `names` were
     /// given (not absent, not blank) and which of those read 清空; the fields
     /// returned read the cleared ones as absent.
@@ -254,15 +273,7 @@ pub fn project_patch_from_fields(f: Fields) -> Result<Patch<Project>, Vec<FieldE
     if let Err(m) = super::check_code(&p.code) {
         f.error("code", m);
     }
-    if f.errors.is_empty() {
-        Ok(Patch::only(
-            p,
-            sent.iter().map(String::as_str),
-            cleared.iter().map(String::as_str),
-        ))
-    } else {
-        Err(f.errors)
-    }
+    f.into_patch(p, &sent, &cleared)
 }
 
 fn parse_parcel(f: &mut Fields) -> Parcel {
@@ -306,15 +317,7 @@ pub fn parcel_patch_from_fields(f: Fields) -> Result<Patch<Parcel>, Vec<FieldErr
     if let Err(m) = super::check_code(&p.code) {
         f.error("code", m.replace("项目编号", "地块编号"));
     }
-    if f.errors.is_empty() {
-        Ok(Patch::only(
-            p,
-            sent.iter().map(String::as_str),
-            cleared.iter().map(String::as_str),
-        ))
-    } else {
-        Err(f.errors)
-    }
+    f.into_patch(p, &sent, &cleared)
 }
 
 #[cfg(test)]
