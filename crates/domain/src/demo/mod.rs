@@ -25,6 +25,7 @@
 mod build;
 mod cohorts;
 pub mod enterprises;
+pub mod evaluation;
 mod names;
 mod pipeline;
 mod progress;

@@ -4,12 +4,20 @@
 //! prize walk. Every score is an exact fraction (`Score`), so ties are real
 //! ties and no float decides a rank; display rounds to 2 decimals.
 //!
-//! `score.rs` holds the exact fraction; this file the rules.
+//! `score.rs` holds the exact fraction; `lifecycle.rs` a round's states;
+//! `round.rs` a whole round's results from its facts; `notice.rs` the 通报
+//! of the results; this file the rules.
 
+pub mod lifecycle;
+pub mod notice;
+pub mod round;
 mod score;
 #[cfg(test)]
 mod tests;
 
+use chrono::NaiveDate;
+pub use lifecycle::{Action, RoundStatus};
+pub use round::{RoundResults, UnitFacts, UnitRow, evaluate_round};
 pub use score::Score;
 use serde::{Deserialize, Serialize};
 
@@ -130,6 +138,20 @@ pub struct Settings {
     pub prizes: PrizeCounts,
     /// The lowest composite that may win a prize (none by default).
     pub min_prize_score: Option<i64>,
+    /// The day the targets score is taken at (none: 31 December of the
+    /// campaign year).
+    #[serde(default)]
+    pub as_of: Option<NaiveDate>,
+    /// Member units left out of this round (their codes).
+    #[serde(default)]
+    pub excluded_units: Vec<String>,
+    /// Working days the 公示 lasts.
+    #[serde(default = "default_notice_days")]
+    pub notice_days: i64,
+}
+
+fn default_notice_days() -> i64 {
+    5
 }
 
 impl Default for Settings {
@@ -159,6 +181,9 @@ impl Default for Settings {
                 third_count: 5,
             },
             min_prize_score: None,
+            as_of: None,
+            excluded_units: vec![],
+            notice_days: default_notice_days(),
         }
     }
 }
@@ -220,7 +245,19 @@ impl Settings {
                 "获奖最低综合得分应为 0 至 100",
             ));
         }
+        if !(1..=30).contains(&self.notice_days) {
+            e.push(FieldError::new(
+                "notice_days",
+                "公示期应为 1 至 30 个工作日",
+            ));
+        }
         e
+    }
+
+    /// The day the targets score is taken at in a campaign of `year`.
+    pub fn as_of_in(&self, year: i32) -> NaiveDate {
+        self.as_of
+            .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year"))
     }
 }
 
@@ -245,7 +282,7 @@ pub fn group_score(scores: &[i64], min_ballots: i64, trim_from: i64) -> Option<S
 }
 
 /// A share with its sample: `count` of `sample`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Share {
     pub count: i64,
     pub sample: i64,

@@ -99,6 +99,26 @@ impl PartialOrd for Score {
     }
 }
 
+/// Stored as the exact fraction "num/den" (frozen results keep it exact).
+impl serde::Serialize for Score {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{}/{}", self.num, self.den))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Score {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Score, D::Error> {
+        let s = String::deserialize(d)?;
+        let bad = || serde::de::Error::custom(format!("not a fraction: {s}"));
+        let (n, m) = s.split_once('/').ok_or_else(bad)?;
+        let (n, m): (i128, i128) = (n.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        if m <= 0 {
+            return Err(bad());
+        }
+        Ok(Score::new(n, m))
+    }
+}
+
 impl std::fmt::Display for Score {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.display())

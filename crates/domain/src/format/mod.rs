@@ -93,6 +93,19 @@ pub fn money(yuan: i64) -> String {
     }
 }
 
+/// Whole yuan with thousands separators, exact: 1234567 -> "1,234,567".
+pub fn yuan_grouped(yuan: i64) -> String {
+    let digits = yuan.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if yuan < 0 { format!("-{out}") } else { out }
+}
+
 /// A ratio given in basis points (1/10000) as a percentage: 1400 -> "14%".
 pub fn percent_bp(bp: i64) -> String {
     format!("{}%", format_scaled(bp, 2))
@@ -184,5 +197,16 @@ mod tests {
         assert_eq!(percent(2, 3, 1).unwrap(), "66.7%");
         assert_eq!(percent(0, 5, 1).unwrap(), "0%");
         assert_eq!(percent(1, 0, 1), None);
+    }
+}
+
+#[cfg(test)]
+mod grouped_tests {
+    #[test]
+    fn yuan_grouped_puts_commas_every_three_digits() {
+        assert_eq!(super::yuan_grouped(0), "0");
+        assert_eq!(super::yuan_grouped(30_000), "30,000");
+        assert_eq!(super::yuan_grouped(1_234_567), "1,234,567");
+        assert_eq!(super::yuan_grouped(-1000), "-1,000");
     }
 }

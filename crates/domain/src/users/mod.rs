@@ -64,9 +64,9 @@ impl Role {
             Role::Leader => matches!(p, ReadCampaign | Oversee),
             Role::Unit => matches!(
                 p,
-                ReadCampaign | EditProjects | RecordVisits | ActOnRequests
+                ReadCampaign | EditProjects | RecordVisits | ActOnRequests | AnswerEvaluations
             ),
-            Role::Enterprise => matches!(p, ActOnRequests),
+            Role::Enterprise => matches!(p, ActOnRequests | AnswerEvaluations),
         }
     }
 
@@ -101,17 +101,22 @@ pub enum Permission {
     /// Change the campaign's set-up: targets, awards, units, users, the
     /// enterprise registry, settings, meetings, bulletins, supervision.
     Administer,
+    /// Answer the year-end evaluation (评议): an enterprise for itself, a
+    /// township's user for its township (a record-level rule), the office
+    /// for paper ballots.
+    AnswerEvaluations,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Permission::ReadCampaign,
         Permission::Oversee,
         Permission::EditProjects,
         Permission::RecordVisits,
         Permission::ActOnRequests,
         Permission::Administer,
+        Permission::AnswerEvaluations,
     ];
 }
 
@@ -319,9 +324,18 @@ mod tests {
         assert_eq!(granted(Role::Leader), [ReadCampaign, Oversee]);
         assert_eq!(
             granted(Role::Unit),
-            [ReadCampaign, EditProjects, RecordVisits, ActOnRequests]
+            [
+                ReadCampaign,
+                EditProjects,
+                RecordVisits,
+                ActOnRequests,
+                AnswerEvaluations
+            ]
         );
-        assert_eq!(granted(Role::Enterprise), [ActOnRequests]);
+        assert_eq!(
+            granted(Role::Enterprise),
+            [ActOnRequests, AnswerEvaluations]
+        );
         // Who may change projects is who has a scope.
         for r in Role::ALL {
             assert_eq!(
