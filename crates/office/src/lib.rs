@@ -5,7 +5,9 @@
 //! official documents (公文: 通报, 督查通报, 会议纪要) as .docx in the
 //! GB/T 9704-2012 layout. `export` writes projects, parcels and statistics
 //! in the import template's shape, so an export can be edited and imported.
+//! `ballots` writes the paper ballots' (评议票) template and reads them back.
 
+pub mod ballots;
 pub mod docx;
 pub mod export;
 pub mod import;
