@@ -12,6 +12,8 @@ use sqlx::Row;
 pub const KIND_BULLETIN: &str = "bulletin";
 /// The kind of a supervision notice (督查通报).
 pub const KIND_SUPERVISION: &str = "supervision";
+/// The kind of the 通报 of an evaluation's results and awards.
+pub const KIND_EVALUATION: &str = "evaluation";
 
 /// An issued bulletin (without its file).
 #[derive(Debug, Clone, Serialize)]
@@ -43,6 +45,9 @@ pub struct NewBulletin<'a> {
     pub as_of: &'a str,
     /// Builds the content and the file once the number is known.
     pub render: &'a Render<'a>,
+    /// The final evaluation round whose results this 通报 issues: it is
+    /// linked in the same transaction, and only once.
+    pub round_id: Option<i64>,
 }
 
 impl Store {
@@ -50,7 +55,7 @@ impl Store {
     /// the year (〔year〕N号, one sequence for both kinds), renders it with
     /// that number and stores it, in one transaction.
     pub async fn issue_bulletin(&self, actor: &Actor, b: &NewBulletin<'_>) -> Result<Bulletin> {
-        if !matches!(b.kind, KIND_BULLETIN | KIND_SUPERVISION) {
+        if !matches!(b.kind, KIND_BULLETIN | KIND_SUPERVISION | KIND_EVALUATION) {
             return Err(StoreError::Conflict(format!("未知的公文类别“{}”", b.kind)));
         }
         let mut tx = self.begin().await?;
@@ -82,13 +87,24 @@ impl Store {
         .await
         .map_err(|e| crate::conflict_on_unique(e, "同时签发了另一份通报，请重试"))?
         .try_get("id")?;
+        if let Some(round) = b.round_id {
+            let n = sqlx::query(
+                "UPDATE evaluation_rounds SET bulletin_id = $2, version = version + 1 WHERE id = $1 AND status = 'final' AND bulletin_id IS NULL",
+            )
+            .bind(round)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            crate::one_row_or_conflict(n, "该评议尚未定稿，或其通报已经签发")?;
+        }
         audit::record(
             &mut tx,
             actor,
-            if b.kind == KIND_SUPERVISION {
-                "supervision_notice"
-            } else {
-                "bulletin"
+            match b.kind {
+                KIND_SUPERVISION => "supervision_notice",
+                KIND_EVALUATION => "evaluation_notice",
+                _ => "bulletin",
             },
             &doc_number,
             "issue",

@@ -13,6 +13,7 @@ pub mod batch;
 pub mod bulletins;
 pub mod campaigns;
 pub mod enterprises;
+pub mod evaluations;
 pub mod land;
 pub mod meetings;
 pub mod org;
