@@ -35,6 +35,7 @@ pub fn router() -> Router<Shared> {
         .merge(crate::visits::api_router())
         .merge(crate::meetings::api_router())
         .merge(crate::supervision::api_router())
+        .merge(crate::evaluations::api_router())
         .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
@@ -57,7 +58,11 @@ pub fn router() -> Router<Shared> {
         crate::visits::api_list, crate::visits::api_create,
         crate::meetings::api_list, crate::meetings::api_create, crate::meetings::api_get,
         crate::meetings::api_decision, crate::meetings::api_action_item,
-        crate::supervision::api_overdue, crate::supervision::stats::api_stats
+        crate::supervision::api_overdue, crate::supervision::stats::api_stats,
+        crate::evaluations::api_list, crate::evaluations::api_create, crate::evaluations::api_get,
+        crate::evaluations::api_settings, crate::evaluations::api_action, crate::evaluations::api_submit,
+        crate::evaluations::api_ballots, crate::evaluations::api_veto, crate::evaluations::api_lift,
+        crate::evaluations::api_objection, crate::evaluations::api_answer, crate::evaluations::api_results
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
@@ -68,7 +73,7 @@ pub fn router() -> Router<Shared> {
         crate::requests::RequestJson, crate::requests::StepJson, crate::requests::RequestDetailJson, crate::requests::EventJson,
         crate::requests::SubmitIn, crate::requests::AttachmentIn, crate::requests::ActionIn, crate::requests::ExtensionIn,
         crate::requests::ExtensionDecisionIn,
-        crate::inbox::NotificationJson, crate::inbox::NotificationCount, crate::inbox::NotificationsJson,
+        crate::inbox::NotificationJson, crate::inbox::NotificationCount, crate::inbox::NotificationsJson, crate::inbox::QuestionnaireJson,
         crate::settings::CalendarJson, crate::settings::CalendarYearSummary, crate::settings::CalendarYearJson, crate::settings::CalendarPut,
         crate::settings::CategoryJson, crate::settings::RouteJson, crate::settings::RouteIn,
         crate::visits::VisitJson, crate::visits::VisitIn,
@@ -76,7 +81,12 @@ pub fn router() -> Router<Shared> {
         crate::meetings::AttendeeJson, crate::meetings::DecisionIn, crate::meetings::DecisionJson, crate::meetings::ActionItemIn,
         crate::meetings::ActionItemJson,
         crate::supervision::OverdueJson, crate::supervision::OverdueItemJson, crate::supervision::OverdueStepJson, crate::supervision::UnitOverdueJson,
-        crate::supervision::stats::StatsJson, crate::supervision::stats::StatRowJson, crate::supervision::stats::ShareJson
+        crate::supervision::stats::StatsJson, crate::supervision::stats::StatRowJson, crate::supervision::stats::ShareJson,
+        crate::evaluations::SettingsJson, crate::evaluations::RoundIn, crate::evaluations::RoundJson, crate::evaluations::VetoJson,
+        crate::evaluations::ActionIn, crate::evaluations::BallotIn, crate::evaluations::SavedJson, crate::evaluations::BallotJson,
+        crate::evaluations::BallotsJson, crate::evaluations::VetoIn, crate::evaluations::ObjectionIn, crate::evaluations::CreatedJson,
+        crate::evaluations::AnswerIn, crate::evaluations::GroupScoreJson, crate::evaluations::ScoreJson,
+        crate::evaluations::UnitResultJson, crate::evaluations::ResultsJson
     )),
     modifiers(&BearerAuth, &ErrorResponses)
 )]

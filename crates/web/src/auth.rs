@@ -313,7 +313,8 @@ pub mod need {
         EditProjects,
         RecordVisits,
         ActOnRequests,
-        Administer
+        Administer,
+        AnswerEvaluations
     );
 }
 

@@ -272,6 +272,7 @@ pub async fn issue_bulletin(
         as_of,
         issued_on,
         doc,
+        None,
     )
     .await
 }
@@ -289,6 +290,7 @@ pub async fn issue_document(
     as_of: NaiveDate,
     issued_on: NaiveDate,
     doc: OfficialDoc,
+    round_id: Option<i64>,
 ) -> Result<Bulletin, AppError> {
     let render = move |number: &str| -> Result<(String, Vec<u8>), String> {
         let d = OfficialDoc {
@@ -309,6 +311,7 @@ pub async fn issue_document(
                 title,
                 as_of: &as_of.to_string(),
                 render: &render,
+                round_id,
             },
         )
         .await?)

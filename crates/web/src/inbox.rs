@@ -32,6 +32,40 @@ struct InboxPage {
     inbox: Inbox,
     /// For the office: next year has no calendar yet.
     missing_year: Option<i32>,
+    /// Open evaluation rounds the user's enterprise or township has not answered.
+    questionnaires: Vec<QuestionnaireJson>,
+}
+
+/// An open evaluation round the user's enterprise or township has not
+/// answered yet (评议问卷 to fill in).
+#[derive(Serialize, ToSchema)]
+pub struct QuestionnaireJson {
+    round_id: i64,
+    title: String,
+    /// The questionnaire's page.
+    url: String,
+}
+
+/// The questionnaires waiting for the user (none for other roles).
+async fn questionnaires(
+    st: &Shared,
+    u: &store::users::User,
+) -> Result<Vec<QuestionnaireJson>, AppError> {
+    let grassroots = st.store.grassroots_units().await?;
+    let Some((group, code)) = crate::evaluations::respondent_of(u, &grassroots) else {
+        return Ok(vec![]);
+    };
+    Ok(st
+        .store
+        .rounds_awaiting(group, &code)
+        .await?
+        .into_iter()
+        .map(|r| QuestionnaireJson {
+            url: format!("/evaluations/{}/questionnaire", r.id),
+            round_id: r.id,
+            title: r.title,
+        })
+        .collect())
 }
 
 fn kind_hint(k: &InboxKind) -> &'static str {
@@ -69,6 +103,7 @@ async fn page(State(st): State<Shared>, page: Page) -> Result<InboxPage, AppErro
         None
     };
     Ok(InboxPage {
+        questionnaires: questionnaires(&st, &page.user).await?,
         chrome: page.chrome("inbox"),
         inbox,
         missing_year,
@@ -145,6 +180,8 @@ pub struct NotificationsJson {
     /// When the user last opened /inbox (reading this API does not change it).
     seen_at: Option<String>,
     items: Vec<NotificationJson>,
+    /// Evaluation questionnaires to fill in (counted in `total`).
+    questionnaires: Vec<QuestionnaireJson>,
 }
 
 /// What waits for the signed-in user: for units their new assignments,
@@ -159,9 +196,10 @@ pub async fn api_list(
     ApiUser(u): ApiUser,
 ) -> Result<Json<NotificationsJson>, ApiError> {
     let inbox = st.store.inbox(&u, crate::layout::today()).await?;
+    let questionnaires = questionnaires(&st, &u).await?;
     Ok(Json(NotificationsJson {
-        applies: inbox.applies,
-        total: inbox.total,
+        applies: inbox.applies || !questionnaires.is_empty(),
+        total: inbox.total + questionnaires.len(),
         new: inbox.new,
         items: inbox
             .groups
@@ -169,6 +207,7 @@ pub async fn api_list(
             .flat_map(|(_, g)| g.iter().map(NotificationJson::from))
             .collect(),
         seen_at: inbox.seen_at,
+        questionnaires,
     }))
 }
 
@@ -180,8 +219,9 @@ pub async fn api_count(
     ApiUser(u): ApiUser,
 ) -> Result<Json<NotificationCount>, ApiError> {
     let inbox = st.store.inbox(&u, crate::layout::today()).await?;
+    let waiting = questionnaires(&st, &u).await?.len();
     Ok(Json(NotificationCount {
-        total: inbox.total,
+        total: inbox.total + waiting,
         new: inbox.new,
     }))
 }

@@ -19,6 +19,9 @@ pub struct Chrome {
     pub records_visits: bool,
     /// The enterprise an enterprise user represents: its page in the navigation.
     pub own_enterprise: Option<String>,
+    /// An enterprise user: the evaluation questionnaire in the navigation
+    /// (township users reach it from their inbox and the 评议 page).
+    pub answers_evaluations: bool,
     pub csrf: String,
     pub active: &'static str,
 }
@@ -34,6 +37,7 @@ impl Page {
             is_admin: self.can(Permission::Administer),
             records_visits: self.can(Permission::RecordVisits),
             own_enterprise: self.user.enterprise_code.clone(),
+            answers_evaluations: self.user.role == domain::users::Role::Enterprise,
             csrf: self.csrf.clone(),
             active,
         }

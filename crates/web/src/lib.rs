@@ -13,6 +13,7 @@ mod campaigns;
 mod dashboard;
 mod enterprises;
 mod error;
+pub mod evaluations;
 mod home;
 pub mod imports;
 mod inbox;
@@ -63,6 +64,7 @@ pub fn app(state: AppState) -> Router {
         .merge(requests::router())
         .merge(meetings::router())
         .merge(supervision::router())
+        .merge(evaluations::router())
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())
@@ -93,4 +95,5 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         .await
 }
 
-type Shared = Arc<AppState>;
+/// The state handlers share.
+pub type Shared = Arc<AppState>;

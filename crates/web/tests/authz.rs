@@ -56,6 +56,9 @@ enum Access {
     Admin,
     /// Enterprise A's own records: campaign readers and A's user.
     OwnEnterprise,
+    /// Answering the evaluation: admin, unit, enterprise (a unit only for
+    /// a township, a record-level rule).
+    Answer,
 }
 
 impl Access {
@@ -70,6 +73,7 @@ impl Access {
             Access::Requests => matches!(who, Admin | Unit | Enterprise),
             Access::Admin => who == Admin,
             Access::OwnEnterprise => who != Anonymous,
+            Access::Answer => matches!(who, Admin | Unit | Enterprise),
         }
     }
 }
@@ -214,6 +218,29 @@ const ROUTES: &[Route] = &[
     r("GET", "/meetings/{id}/minutes", "/meetings/{meeting}/minutes", Campaign, 200),
     // The meeting is not held yet: no minutes to download, but no refusal either.
     r("GET", "/meetings/{id}/minutes.docx", "/meetings/{meeting}/minutes.docx", Campaign, 409),
+    // the evaluation (the fixture's round is open)
+    at("GET", "/evaluations", Campaign, 200),
+    at("POST", "/evaluations", Admin, 422),
+    r("GET", "/evaluations/{id}", "/evaluations/{evaluation}", Campaign, 200),
+    r("POST", "/evaluations/{id}/settings", "/evaluations/{evaluation}/settings", Admin, 303),
+    r("POST", "/evaluations/{id}/actions", "/evaluations/{evaluation}/actions", Admin, 422),
+    r("POST", "/evaluations/{id}/vetoes", "/evaluations/{evaluation}/vetoes", Admin, 422),
+    r("POST", "/evaluations/{id}/vetoes/{unit}/lift", "/evaluations/{evaluation}/vetoes/nowhere/lift", Admin, 404),
+    r("POST", "/evaluations/{id}/objections", "/evaluations/{evaluation}/objections", Campaign, 422),
+    r("POST", "/evaluations/{id}/objections/{oid}/answer", "/evaluations/{evaluation}/objections/999999/answer", Admin, 422),
+    r("GET", "/evaluations/{id}/results.xlsx", "/evaluations/{evaluation}/results.xlsx", Campaign, 200),
+    r("GET", "/evaluations/{id}/units/{code}", "/evaluations/{evaluation}/units/land", Campaign, 200),
+    r("GET", "/evaluations/{id}/ballots", "/evaluations/{evaluation}/ballots", Admin, 200),
+    r("POST", "/evaluations/{id}/ballots", "/evaluations/{evaluation}/ballots", Admin, 422),
+    r("GET", "/evaluations/{id}/ballots/template.xlsx", "/evaluations/{evaluation}/ballots/template.xlsx", Admin, 200),
+    r("POST", "/evaluations/{id}/ballots/import", "/evaluations/{evaluation}/ballots/import", Admin, 400),
+    // Not final yet: no 通报, but no refusal either.
+    r("GET", "/evaluations/{id}/notice", "/evaluations/{evaluation}/notice", Campaign, 409),
+    r("POST", "/evaluations/{id}/notice", "/evaluations/{evaluation}/notice", Admin, 409),
+    r("GET", "/evaluations/{id}/notice.docx", "/evaluations/{evaluation}/notice.docx", Campaign, 409),
+    at("GET", "/questionnaire", Answer, 303),
+    r("GET", "/evaluations/{id}/questionnaire", "/evaluations/{evaluation}/questionnaire", Answer, 200),
+    r("POST", "/evaluations/{id}/questionnaire", "/evaluations/{evaluation}/questionnaire", Answer, 422),
     // supervision
     at("GET", "/supervision", Oversight, 200),
     at("GET", "/supervision/export.xlsx", Oversight, 200),
@@ -289,6 +316,18 @@ const ROUTES: &[Route] = &[
     r("POST", "/api/v1/meetings/{id}/decisions", "/api/v1/meetings/{meeting}/decisions", Admin, 400),
     r("POST", "/api/v1/meetings/{id}/action-items", "/api/v1/meetings/{meeting}/action-items", Admin, 400),
     at("GET", "/api/v1/supervision/overdue", Oversight, 200),
+    at("GET", "/api/v1/evaluations", Campaign, 200),
+    at("POST", "/api/v1/evaluations", Admin, 400),
+    r("GET", "/api/v1/evaluations/{id}", "/api/v1/evaluations/{evaluation}", Campaign, 200),
+    r("PUT", "/api/v1/evaluations/{id}/settings", "/api/v1/evaluations/{evaluation}/settings", Admin, 200),
+    r("POST", "/api/v1/evaluations/{id}/actions", "/api/v1/evaluations/{evaluation}/actions", Admin, 400),
+    r("GET", "/api/v1/evaluations/{id}/ballots", "/api/v1/evaluations/{evaluation}/ballots", Admin, 200),
+    r("POST", "/api/v1/evaluations/{id}/ballots", "/api/v1/evaluations/{evaluation}/ballots", Answer, 422),
+    r("POST", "/api/v1/evaluations/{id}/vetoes", "/api/v1/evaluations/{evaluation}/vetoes", Admin, 400),
+    r("DELETE", "/api/v1/evaluations/{id}/vetoes/{unit}", "/api/v1/evaluations/{evaluation}/vetoes/nowhere", Admin, 404),
+    r("POST", "/api/v1/evaluations/{id}/objections", "/api/v1/evaluations/{evaluation}/objections", Campaign, 400),
+    r("POST", "/api/v1/evaluations/{id}/objections/{oid}/answer", "/api/v1/evaluations/{evaluation}/objections/999999/answer", Admin, 400),
+    r("GET", "/api/v1/evaluations/{id}/results", "/api/v1/evaluations/{evaluation}/results", Campaign, 200),
 ];
 
 /// Where a record-level rule answers one role otherwise than the route's
@@ -307,6 +346,66 @@ const EXCEPTIONS: &[(Who, &str, &str, u16)] = &[
         403,
     ),
     (Who::Admin, "POST", "/requests/{request}/extension", 403),
+    // Results are the office's and leaders' until the 公示.
+    (
+        Who::Unit,
+        "GET",
+        "/evaluations/{evaluation}/results.xlsx",
+        403,
+    ),
+    (
+        Who::Unit,
+        "GET",
+        "/evaluations/{evaluation}/units/land",
+        403,
+    ),
+    (
+        Who::Unit,
+        "GET",
+        "/api/v1/evaluations/{evaluation}/results",
+        403,
+    ),
+    // Objections are the member units' (and the office's), not leaders'.
+    (
+        Who::Leader,
+        "POST",
+        "/evaluations/{evaluation}/objections",
+        403,
+    ),
+    // The questionnaire is an enterprise's or a township's; the land bureau
+    // is neither, and the office enters paper ballots instead.
+    (Who::Admin, "GET", "/questionnaire", 403),
+    (Who::Unit, "GET", "/questionnaire", 403),
+    (
+        Who::Admin,
+        "GET",
+        "/evaluations/{evaluation}/questionnaire",
+        403,
+    ),
+    (
+        Who::Unit,
+        "GET",
+        "/evaluations/{evaluation}/questionnaire",
+        403,
+    ),
+    (
+        Who::Admin,
+        "POST",
+        "/evaluations/{evaluation}/questionnaire",
+        403,
+    ),
+    (
+        Who::Unit,
+        "POST",
+        "/evaluations/{evaluation}/questionnaire",
+        403,
+    ),
+    (
+        Who::Unit,
+        "POST",
+        "/api/v1/evaluations/{evaluation}/ballots",
+        403,
+    ),
 ];
 
 /// The routes the router serves, as (method, path): every `.route("…", …)`
@@ -514,6 +613,22 @@ async fn fixture(app: &TestApp) -> Fixture {
     let campaign = app.store.current_campaign().await.unwrap().unwrap().id;
     let bulletin = issue(app, "/bulletins").await;
     let notice = issue(app, "/supervision/notices").await;
+    let evaluation = json_post(
+        app,
+        &admin,
+        "/api/v1/evaluations",
+        json!({"title": "权限测试评议"}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    json_post(
+        app,
+        &admin,
+        &format!("/api/v1/evaluations/{evaluation}/actions"),
+        json!({"action": "open"}),
+    )
+    .await;
     let ids = HashMap::from([
         ("A", A.to_string()),
         ("B", B.to_string()),
@@ -525,6 +640,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         ("campaign", campaign.to_string()),
         ("bulletin", bulletin),
         ("notice", notice),
+        ("evaluation", evaluation.to_string()),
     ]);
     Fixture { ids }
 }

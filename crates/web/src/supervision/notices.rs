@@ -285,6 +285,7 @@ async fn issue(
         as_of,
         issued_on,
         doc,
+        None,
     )
     .await?;
     Ok(Redirect::to(&format!("/supervision/notices/{}", b.id)).into_response())
