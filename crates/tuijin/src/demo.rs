@@ -89,7 +89,113 @@ pub async fn load(s: &Store) -> anyhow::Result<()> {
         .map(|x| x.credit_code.as_str().to_string())
         .collect();
     load_requests(s, &codes, web::today()).await?;
-    load_meetings(s, web::today()).await
+    load_meetings(s, web::today()).await?;
+    load_evaluations(s, &codes).await
+}
+
+fn web_err(e: web::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{e:?}")
+}
+
+/// The year-end evaluation: a finished round (ballots from the demo
+/// enterprises and every township, one veto inside the prize zone, 公示
+/// posted in December 2006, final, its 通报 issued) and a second round open,
+/// so the enterprise user finds a questionnaire in its inbox.
+async fn load_evaluations(s: &Store, enterprises: &[String]) -> anyhow::Result<()> {
+    use domain::evaluation::Action;
+    use store::evaluations::write::NewBallot;
+    let c = s
+        .current_campaign()
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no campaign"))?;
+    let st = std::sync::Arc::new(web::AppState {
+        store: s.clone(),
+        secure_cookies: false,
+    });
+    let office = Viewer::office("演示");
+    let settings = web::evaluations::default_settings(&st, c.id)
+        .await
+        .map_err(web_err)?;
+    let r = s
+        .create_round(
+            &office.actor,
+            c.id,
+            &format!("{}年度部门服务评议", c.year),
+            &settings,
+        )
+        .await?;
+    let units: Vec<String> = s
+        .evaluated_units(&r)
+        .await?
+        .into_iter()
+        .map(|u| u.code)
+        .collect();
+    let grassroots: Vec<String> = s
+        .grassroots_units()
+        .await?
+        .into_iter()
+        .map(|u| u.code)
+        .collect();
+    let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(c.year, m, d).expect("a valid day");
+    let step = |a: Action, on: chrono::NaiveDate| {
+        let st = st.clone();
+        let actor = office.actor.clone();
+        async move {
+            web::evaluations::act(&st, &actor, r.id, a, Some(&on.to_string()))
+                .await
+                .map_err(web_err)
+        }
+    };
+    step(Action::Open, day(12, 1)).await?;
+    let ballots: Vec<NewBallot> =
+        domain::demo::evaluation::ballots(2006, enterprises, &grassroots, &units)
+            .into_iter()
+            .map(|b| NewBallot::of(b.group, &b.respondent, &b.unit, b.level, &b.comment))
+            .collect();
+    let n = s.submit_ballots(&office, r.id, &ballots, "paper").await?;
+    step(Action::Close, day(12, 15)).await?;
+    // The unit ranked second is vetoed: its prize passes on.
+    let round = s.round_or_missing(r.id).await?;
+    let results = web::evaluations::results_of(&st, &round)
+        .await
+        .map_err(web_err)?;
+    if let Some(second) = results.units.iter().find(|u| u.rank == Some(2)) {
+        s.set_veto(
+            &office.actor,
+            r.id,
+            &second.unit,
+            "年内发生一起较大安全生产责任事故，按规定一票否决",
+        )
+        .await?;
+    }
+    step(Action::Publish, day(12, 18)).await?;
+    step(Action::Finalize, day(12, 29)).await?;
+    let b = web::evaluations::issue_notice(&st, &office.actor, r.id)
+        .await
+        .map_err(web_err)?;
+    // A second round, open: the demo enterprise has not answered it yet.
+    let open = s
+        .create_round(
+            &office.actor,
+            c.id,
+            &format!("{}年度企业服务满意度回访评议", c.year),
+            &settings,
+        )
+        .await?;
+    web::evaluations::act(&st, &office.actor, open.id, Action::Open, None)
+        .await
+        .map_err(web_err)?;
+    let some: Vec<NewBallot> =
+        domain::demo::evaluation::ballots(2007, &enterprises[1..8], &grassroots[..2], &units)
+            .into_iter()
+            .map(|b| NewBallot::of(b.group, &b.respondent, &b.unit, b.level, &b.comment))
+            .collect();
+    let m = s.submit_ballots(&office, open.id, &some, "paper").await?;
+    println!(
+        "演示评议：{}（{n} 张评议票，已定稿，通报 {}），{}（评议中，{m} 张评议票）",
+        r.title, b.doc_number, open.title
+    );
+    Ok(())
 }
 
 /// Three joint meetings: two held (6 and 3 weeks ago) with decisions and
@@ -388,6 +494,7 @@ pub async fn create_users(s: &Store, pw: &str) -> anyhow::Result<()> {
         ("leader", "分管副区长", "leader", None, None),
         ("jingmao", "经贸局联络员", "unit", Some("economy"), None),
         ("guotu", "国土分局联络员", "unit", Some("land"), None),
+        ("zhenjie", "永中街道联络员", "unit", Some("yongzhong"), None),
         ("qiye", "企业联系人", "enterprise", None, first.as_deref()),
     ] {
         let nu = domain::users::parse_new_user(username, name, role, unit, ent)
