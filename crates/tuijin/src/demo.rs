@@ -170,7 +170,7 @@ async fn load_evaluations(s: &Store, enterprises: &[String]) -> anyhow::Result<(
     }
     step(Action::Publish, day(12, 18)).await?;
     step(Action::Finalize, day(12, 29)).await?;
-    let b = web::evaluations::issue_notice(&st, &office.actor, r.id)
+    let b = web::evaluations::issue_notice(&st, &office.actor, r.id, day(12, 30))
         .await
         .map_err(web_err)?;
     // A second round, open: the demo enterprise has not answered it yet.

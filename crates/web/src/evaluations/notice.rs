@@ -115,12 +115,14 @@ pub async fn show(
     })
 }
 
-/// Issues the 通报 of a final round once: numbered in the office's
-/// sequence, rendered, stored and linked to the round in one transaction.
+/// Issues the 通报 of a final round once, dated `issued_on` (numbered in
+/// that year's sequence of the office): rendered, stored and linked to the
+/// round in one transaction.
 pub async fn issue_notice(
     st: &Shared,
     actor: &store::Actor,
     id: i64,
+    issued_on: chrono::NaiveDate,
 ) -> Result<Bulletin, AppError> {
     let round = round_or_404(st, id).await?;
     if round.bulletin_id.is_some() {
@@ -131,8 +133,10 @@ pub async fn issue_notice(
         .campaign(round.campaign_id)
         .await?
         .ok_or_else(|| AppError::NotFound("评议所属的年度活动".into()))?;
-    let today = crate::layout::today();
-    let doc = document(st, &round, today).await?;
+    if issued_on > crate::layout::today() {
+        return Err(AppError::Conflict("通报的成文日期不能晚于今天".into()));
+    }
+    let doc = document(st, &round, issued_on).await?;
     let title = doc.title.clone();
     crate::bulletins::issue_document(
         &st.store,
@@ -140,8 +144,8 @@ pub async fn issue_notice(
         &c,
         KIND_EVALUATION,
         &title,
-        round.finalized_on.unwrap_or(today),
-        today,
+        round.finalized_on.unwrap_or(issued_on),
+        issued_on,
         doc,
         Some(round.id),
     )
@@ -153,7 +157,7 @@ pub async fn issue(
     page: Can<need::Administer>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    issue_notice(&st, &page.user.actor(), id).await?;
+    issue_notice(&st, &page.user.actor(), id, crate::layout::today()).await?;
     Ok(Redirect::to(&format!("/evaluations/{id}/notice")).into_response())
 }
 

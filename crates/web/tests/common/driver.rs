@@ -196,6 +196,20 @@ impl Driver {
             .to_string()
     }
 
+    /// Saves a PNG of the window to `$TUIJIN_SCREENSHOTS/<name>.png` when that
+    /// variable names a directory (for looking at pages; tests never compare).
+    pub async fn screenshot(&self, name: &str) {
+        use base64::Engine;
+        let Ok(dir) = std::env::var("TUIJIN_SCREENSHOTS") else {
+            return;
+        };
+        let v = self.cmd(reqwest::Method::GET, "/screenshot", None).await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(v.as_str().unwrap_or_default())
+            .unwrap();
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    }
+
     pub async fn quit(&self) {
         let _ = self
             .http
