@@ -40,10 +40,12 @@ async fn a_later_ballot_replaces_the_earlier_also_when_both_arrive_at_once() {
         let (s1, s2, o1, o2) = (store.clone(), store.clone(), office.clone(), office.clone());
         let (a, b) = tokio::join!(
             tokio::spawn(async move {
-                s1.submit_ballots(&o1, id, &[ballot(A, "drc", Level::Satisfied)], "api").await
+                s1.submit_ballots(&o1, id, &[ballot(A, "drc", Level::Satisfied)], "api")
+                    .await
             }),
             tokio::spawn(async move {
-                s2.submit_ballots(&o2, id, &[ballot(A, "drc", Level::Basic)], "api").await
+                s2.submit_ballots(&o2, id, &[ballot(A, "drc", Level::Basic)], "api")
+                    .await
             })
         );
         assert_eq!(a.unwrap().unwrap(), 1);
@@ -56,7 +58,10 @@ async fn a_later_ballot_replaces_the_earlier_also_when_both_arrive_at_once() {
         .submit_ballots(
             &office,
             id,
-            &[ballot(B, "drc", Level::Satisfied), ballot(B, "drc", Level::Basic)],
+            &[
+                ballot(B, "drc", Level::Satisfied),
+                ballot(B, "drc", Level::Basic),
+            ],
             "api",
         )
         .await
@@ -79,15 +84,24 @@ async fn ballots_racing_the_close_are_stored_or_refused_and_none_after_it() {
         let u = u.to_string();
         tasks.push(tokio::spawn(async move {
             tokio::time::sleep(std::time::Duration::from_millis(i as u64 * 3)).await;
-            s.submit_ballots(&o, id, &[ballot(A, &u, Level::Satisfied)], "api").await
+            s.submit_ballots(&o, id, &[ballot(A, &u, Level::Satisfied)], "api")
+                .await
         }));
     }
     let s = store.clone();
     let close = tokio::spawn(async move {
         let cal = Calendar::builtin();
         let today = d("2026-11-30");
-        s.round_action(&Actor::system("测试"), id, Action::Close, today, today, &cal, None)
-            .await
+        s.round_action(
+            &Actor::system("测试"),
+            id,
+            Action::Close,
+            today,
+            today,
+            &cal,
+            None,
+        )
+        .await
     });
     let mut written = 0;
     for t in tasks {
@@ -98,7 +112,13 @@ async fn ballots_racing_the_close_are_stored_or_refused_and_none_after_it() {
         }
     }
     close.await.unwrap().unwrap();
-    let stored: i64 = store.ballot_levels(id).await.unwrap().iter().map(|l| l.count).sum();
+    let stored: i64 = store
+        .ballot_levels(id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|l| l.count)
+        .sum();
     assert_eq!(stored, written, "every accepted ballot is stored, no other");
     let late = store
         .submit_ballots(&office, id, &[ballot(B, "drc", Level::Satisfied)], "api")
@@ -118,7 +138,15 @@ async fn a_change_after_the_results_were_computed_makes_the_final_a_conflict() {
         .await
         .unwrap();
     store
-        .round_action(&sys, id, Action::Publish, today, d("2026-01-05"), &cal, None)
+        .round_action(
+            &sys,
+            id,
+            Action::Publish,
+            today,
+            d("2026-01-05"),
+            &cal,
+            None,
+        )
         .await
         .unwrap();
     let computed_at = store.round_or_missing(id).await.unwrap().version;
@@ -128,14 +156,33 @@ async fn a_change_after_the_results_were_computed_makes_the_final_a_conflict() {
         amounts: [30_000, 20_000, 10_000],
     };
     // A veto given after the results were computed.
-    store.set_veto(&sys, id, "drc", "重大安全事故").await.unwrap();
+    store
+        .set_veto(&sys, id, "drc", "重大安全事故")
+        .await
+        .unwrap();
     let e = store
-        .round_action(&sys, id, Action::Finalize, today, today, &cal, Some((&results, computed_at)))
+        .round_action(
+            &sys,
+            id,
+            Action::Finalize,
+            today,
+            today,
+            &cal,
+            Some((&results, computed_at)),
+        )
         .await;
     assert!(matches!(e, Err(StoreError::Conflict(_))), "{e:?}");
     let now = store.round_or_missing(id).await.unwrap().version;
     let r = store
-        .round_action(&sys, id, Action::Finalize, today, today, &cal, Some((&results, now)))
+        .round_action(
+            &sys,
+            id,
+            Action::Finalize,
+            today,
+            today,
+            &cal,
+            Some((&results, now)),
+        )
         .await
         .unwrap();
     assert_eq!(r.results.unwrap(), results);

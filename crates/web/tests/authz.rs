@@ -233,6 +233,7 @@ const ROUTES: &[Route] = &[
     r("GET", "/evaluations/{id}/ballots", "/evaluations/{evaluation}/ballots", Admin, 200),
     r("POST", "/evaluations/{id}/ballots", "/evaluations/{evaluation}/ballots", Admin, 422),
     r("GET", "/evaluations/{id}/ballots/template.xlsx", "/evaluations/{evaluation}/ballots/template.xlsx", Admin, 200),
+    r("GET", "/evaluations/{id}/ballots/export.xlsx", "/evaluations/{evaluation}/ballots/export.xlsx", Admin, 200),
     r("POST", "/evaluations/{id}/ballots/import", "/evaluations/{evaluation}/ballots/import", Admin, 400),
     // Not final yet: no 通报, but no refusal either.
     r("GET", "/evaluations/{id}/notice", "/evaluations/{evaluation}/notice", Campaign, 409),

@@ -18,7 +18,10 @@ async fn an_enterprise_answers_and_the_office_finalizes_the_awards() {
         .upsert_enterprises(&Actor::system("test"), &six)
         .await
         .unwrap();
-    let codes: Vec<String> = six.iter().map(|x| x.credit_code.as_str().to_string()).collect();
+    let codes: Vec<String> = six
+        .iter()
+        .map(|x| x.credit_code.as_str().to_string())
+        .collect();
     enterprise_user(&app, "oulong", "企业联系人", &codes[0]).await;
     let admin = app.token("admin").await;
     let http = reqwest::Client::new();
@@ -37,7 +40,9 @@ async fn an_enterprise_answers_and_the_office_finalizes_the_awards() {
     let mut ballots = vec![];
     for c in &codes[1..] {
         ballots.push(json!({"group": "enterprise", "respondent": c, "unit": "drc", "level": "very_satisfied"}));
-        ballots.push(json!({"group": "enterprise", "respondent": c, "unit": "land", "level": "satisfied"}));
+        ballots.push(
+            json!({"group": "enterprise", "respondent": c, "unit": "land", "level": "satisfied"}),
+        );
     }
     let d = Driver::start().await;
     let base = app.url("");
@@ -61,7 +66,11 @@ async fn an_enterprise_answers_and_the_office_finalizes_the_awards() {
     // The enterprise finds the questionnaire in its inbox and answers.
     d.login_as(&base, "oulong", PASSWORD).await;
     d.goto(&app.url("/inbox")).await;
-    assert!(d.text("#questionnaire-reminder").await.contains("2006年度部门服务评议"));
+    assert!(
+        d.text("#questionnaire-reminder")
+            .await
+            .contains("2006年度部门服务评议")
+    );
     d.click("#questionnaire-reminder a").await;
     d.find("#questionnaire").await;
     d.click("#q-drc input[value=very_satisfied]").await;
@@ -84,11 +93,20 @@ async fn an_enterprise_answers_and_the_office_finalizes_the_awards() {
     d.find("#notice-link").await;
     assert_eq!(d.text("#status").await, "已定稿");
     let results = d.text("#results-table").await;
-    assert!(results.contains("区发改局") && results.contains("一等奖"), "{results}");
+    assert!(
+        results.contains("区发改局") && results.contains("一等奖"),
+        "{results}"
+    );
     // DRC: six ballots of 100 → 100; land: five of 80 and one 60 → trimmed 80.
-    assert!(results.contains("100.00") && results.contains("80.00"), "{results}");
+    assert!(
+        results.contains("100.00") && results.contains("80.00"),
+        "{results}"
+    );
     assert!(results.contains("30,000"), "{results}");
-    assert!(d.text("#total-awarded").await.contains("60,000"), "two first prizes of 30,000");
+    assert!(
+        d.text("#total-awarded").await.contains("60,000"),
+        "two first prizes of 30,000"
+    );
     d.screenshot("evaluation-results").await;
     // The 通报 is issued from the final round.
     d.click("#notice-link").await;

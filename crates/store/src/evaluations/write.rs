@@ -71,6 +71,18 @@ impl Store {
             .into_iter()
             .map(|u| u.code)
             .collect();
+        if let Some(as_of) = s.as_of {
+            let c = self
+                .campaign(campaign_id)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("编号为 {campaign_id} 的年度活动")))?;
+            if !(c.year..=c.year + 1).contains(&chrono::Datelike::year(&as_of)) {
+                errs.push(FieldError::new(
+                    "as_of",
+                    format!("目标完成情况的截止日期应在 {} 年或次年内", c.year),
+                ));
+            }
+        }
         for code in &s.excluded_units {
             if !members.contains(code) {
                 errs.push(FieldError::new(

@@ -55,6 +55,7 @@ pub fn router() -> Router<Shared> {
             "/evaluations/{id}/ballots/template.xlsx",
             get(paper::template),
         )
+        .route("/evaluations/{id}/ballots/export.xlsx", get(paper::export))
         .route("/evaluations/{id}/ballots/import", post(paper::import))
         .route(
             "/evaluations/{id}/notice",

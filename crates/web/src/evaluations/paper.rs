@@ -145,6 +145,78 @@ pub async fn ballots(
     ballots_page(&st, &page, id, q, HashMap::new(), vec![]).await
 }
 
+/// The ballots the list shows (its filters, every page) as a workbook.
+pub async fn export(
+    State(st): State<Shared>,
+    _page: Can<need::Administer>,
+    Path(id): Path<i64>,
+    Query(q): Query<BallotQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let round = round_or_404(&st, id).await?;
+    let group = parse_group(q.group())?;
+    let mut rows = vec![];
+    loop {
+        let (page, total) = st
+            .store
+            .ballots(
+                id,
+                &BallotFilter {
+                    unit: Some(q.unit().to_string()).filter(|s| !s.is_empty()),
+                    group,
+                    respondent: Some(q.respondent().to_string()).filter(|s| !s.is_empty()),
+                    offset: rows.len() as i64,
+                    limit: 1000,
+                },
+            )
+            .await?;
+        let done = page.is_empty();
+        rows.extend(page.into_iter().map(|b| {
+            vec![
+                office::xlsx::Cell::from(match b.group {
+                    Group::Enterprise => "企业",
+                    Group::Grassroots => "基层",
+                }),
+                b.respondent.into(),
+                b.respondent_name.into(),
+                b.unit_code.into(),
+                b.unit_name.into(),
+                b.level.label().into(),
+                b.comment.into(),
+                b.source.into(),
+                b.entered_by.into(),
+                b.updated_at.into(),
+            ]
+        }));
+        if done || rows.len() as i64 >= total {
+            break;
+        }
+    }
+    let headers = [
+        "评议组别",
+        "评议人代码",
+        "评议人",
+        "单位代码",
+        "被评议单位",
+        "评价等级",
+        "意见",
+        "来源",
+        "录入人",
+        "录入时间",
+    ]
+    .map(String::from)
+    .to_vec();
+    let bytes = crate::layout::write_xlsx(&[office::xlsx::Sheet {
+        name: "评议票".into(),
+        headers,
+        rows,
+    }])?;
+    Ok(crate::layout::xlsx_download(
+        bytes,
+        "evaluation-ballots.xlsx",
+        &format!("{}评议票.xlsx", round.title),
+    ))
+}
+
 /// Enters one paper ballot.
 pub async fn enter(
     State(st): State<Shared>,
