@@ -16,6 +16,7 @@ pub mod land;
 pub mod meetings;
 pub mod org;
 pub mod patch;
+pub mod per_mu;
 pub mod projects;
 pub mod requests;
 pub mod targets;

@@ -6,9 +6,11 @@
 //! GB/T 9704-2012 layout. `export` writes projects, parcels and statistics
 //! in the import template's shape, so an export can be edited and imported.
 //! `ballots` writes the paper ballots' (评议票) template and reads them back.
+//! `per_mu` writes the per-mu evaluation's annual data template and reads it.
 
 pub mod ballots;
 pub mod docx;
 pub mod export;
 pub mod import;
+pub mod per_mu;
 pub mod xlsx;

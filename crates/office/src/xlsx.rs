@@ -48,6 +48,12 @@ pub struct Sheet {
 #[error("生成 Excel 文件失败：{0}")]
 pub struct XlsxWriteError(String);
 
+impl From<XlsxError> for XlsxWriteError {
+    fn from(e: XlsxError) -> Self {
+        XlsxWriteError(e.to_string())
+    }
+}
+
 /// Writes the sheets to an .xlsx file in memory, with a bold, frozen header row.
 pub fn write(sheets: &[Sheet]) -> Result<Vec<u8>, XlsxWriteError> {
     let e = |e: XlsxError| XlsxWriteError(e.to_string());

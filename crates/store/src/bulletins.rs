@@ -14,6 +14,17 @@ pub const KIND_BULLETIN: &str = "bulletin";
 pub const KIND_SUPERVISION: &str = "supervision";
 /// The kind of the 通报 of an evaluation's results and awards.
 pub const KIND_EVALUATION: &str = "evaluation";
+/// The kind of the results document of a per-mu evaluation.
+pub const KIND_PER_MU: &str = "per_mu";
+
+/// The final result a document issues, linked to it in the same transaction.
+#[derive(Debug, Clone, Copy)]
+pub enum Issues {
+    /// An evaluation round (评议) and its 通报.
+    Round(i64),
+    /// A per-mu evaluation and its results document.
+    PerMu(i64),
+}
 
 /// An issued bulletin (without its file).
 #[derive(Debug, Clone, Serialize)]
@@ -45,9 +56,9 @@ pub struct NewBulletin<'a> {
     pub as_of: &'a str,
     /// Builds the content and the file once the number is known.
     pub render: &'a Render<'a>,
-    /// The final evaluation round whose results this 通报 issues: it is
-    /// linked in the same transaction, and only once.
-    pub round_id: Option<i64>,
+    /// The final result this document issues: linked in the same
+    /// transaction, and only once.
+    pub issues: Option<Issues>,
 }
 
 impl Store {
@@ -55,7 +66,10 @@ impl Store {
     /// the year (〔year〕N号, one sequence for both kinds), renders it with
     /// that number and stores it, in one transaction.
     pub async fn issue_bulletin(&self, actor: &Actor, b: &NewBulletin<'_>) -> Result<Bulletin> {
-        if !matches!(b.kind, KIND_BULLETIN | KIND_SUPERVISION | KIND_EVALUATION) {
+        if !matches!(
+            b.kind,
+            KIND_BULLETIN | KIND_SUPERVISION | KIND_EVALUATION | KIND_PER_MU
+        ) {
             return Err(StoreError::Conflict(format!("未知的公文类别“{}”", b.kind)));
         }
         let mut tx = self.begin().await?;
@@ -87,16 +101,20 @@ impl Store {
         .await
         .map_err(|e| crate::conflict_on_unique(e, "同时签发了另一份通报，请重试"))?
         .try_get("id")?;
-        if let Some(round) = b.round_id {
-            let n = sqlx::query(
-                "UPDATE evaluation_rounds SET bulletin_id = $2, version = version + 1 WHERE id = $1 AND status = 'final' AND bulletin_id IS NULL",
-            )
-            .bind(round)
+        if let Some(link) = b.issues {
+            let (table, key) = match link {
+                Issues::Round(k) => ("evaluation_rounds", k),
+                Issues::PerMu(k) => ("per_mu_evaluations", k),
+            };
+            let n = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET bulletin_id = $2, version = version + 1 WHERE id = $1 AND status = 'final' AND bulletin_id IS NULL"
+            )))
+            .bind(key)
             .bind(id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-            crate::one_row_or_conflict(n, "该评议尚未定稿，或其通报已经签发")?;
+            crate::one_row_or_conflict(n, "该评价尚未定稿，或其结果文件已经签发")?;
         }
         audit::record(
             &mut tx,
@@ -104,6 +122,7 @@ impl Store {
             match b.kind {
                 KIND_SUPERVISION => "supervision_notice",
                 KIND_EVALUATION => "evaluation_notice",
+                KIND_PER_MU => "per_mu_notice",
                 _ => "bulletin",
             },
             &doc_number,

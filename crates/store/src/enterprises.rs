@@ -7,6 +7,7 @@ use crate::{Result, Store, StoreError, now_text};
 use domain::enterprises::input::{Brand, Enterprise, Stat};
 use domain::enterprises::{BrandLevel, BrandStatus, Tier, name_key};
 use domain::patch::Patch;
+use domain::users::FieldError;
 use serde::Serialize;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
@@ -97,12 +98,31 @@ pub struct BrandRecord {
     pub granted_on: Option<String>,
 }
 
-/// A credit event (honour or penalty).
+/// A credit event: honour, penalty or veto (`domain::enterprises::CreditKind`).
 #[derive(Debug, Clone, Serialize)]
 pub struct CreditEvent {
     pub on_date: String,
+    /// honour, penalty or veto.
     pub kind: String,
     pub description: String,
+    pub source: String,
+}
+
+impl CreditEvent {
+    /// The kind in Chinese.
+    pub fn kind_label(&self) -> &str {
+        domain::enterprises::CreditKind::parse(&self.kind).map_or(self.kind.as_str(), |k| k.label())
+    }
+}
+
+/// A credit event to add (the API's shape): `kind` is honour, penalty or
+/// veto (or its Chinese label), `date` YYYY-MM-DD.
+#[derive(Debug, Clone, Default)]
+pub struct NewCreditEvent {
+    pub credit_code: String,
+    pub date: String,
+    pub kind: String,
+    pub title: String,
     pub source: String,
 }
 
@@ -730,11 +750,10 @@ impl Store {
                 let period: String = r.try_get("period")?;
                 let stat = Stat {
                     credit_code: domain::enterprises::CreditCode::parse(&code).map_err(|m| {
-                        StoreError::Invalid(vec![domain::users::FieldError::new("credit_code", m)])
+                        StoreError::Invalid(vec![FieldError::new("credit_code", m)])
                     })?,
-                    period: domain::projects::Period::parse(&period).map_err(|m| {
-                        StoreError::Invalid(vec![domain::users::FieldError::new("period", m)])
-                    })?,
+                    period: domain::projects::Period::parse(&period)
+                        .map_err(|m| StoreError::Invalid(vec![FieldError::new("period", m)]))?,
                     output_value_yuan: r.try_get("output_value_yuan")?,
                     sales_value_yuan: r.try_get("sales_value_yuan")?,
                     electricity_kwh: r.try_get("electricity_kwh")?,
@@ -958,5 +977,77 @@ impl Store {
             .map(|r| Ok(CreditEvent { on_date: r.try_get("on_date")?, kind: r.try_get("kind")?, description: r.try_get("description")?, source: r.try_get("source")? }))
             .collect::<Result<Vec<_>>>()?;
         Ok(CreditRecord { ratings, events })
+    }
+
+    /// Adds credit events, all or nothing: every bad one named by index and field.
+    pub async fn add_credit_events(
+        &self,
+        actor: &Actor,
+        events: &[NewCreditEvent],
+    ) -> Result<usize> {
+        use domain::enterprises::CreditKind;
+        let mut errs = vec![];
+        let mut rows = vec![];
+        for (i, e) in events.iter().enumerate() {
+            let mut err = |f: &str, m: String| errs.push(FieldError::new(&format!("[{i}].{f}"), m));
+            let id: Option<i64> = sqlx::query("SELECT id FROM enterprises WHERE credit_code = $1")
+                .bind(e.credit_code.trim())
+                .fetch_optional(self.pool())
+                .await?
+                .map(|r| r.try_get("id"))
+                .transpose()?;
+            if id.is_none() {
+                err(
+                    "credit_code",
+                    format!("企业库中没有“{}”", e.credit_code.trim()),
+                );
+            }
+            let date = domain::projects::parse_date(&e.date)
+                .map_err(|m| err("date", m))
+                .ok();
+            let kind = CreditKind::parse(&e.kind);
+            if kind.is_none() {
+                err(
+                    "kind",
+                    "类别应为 honour（荣誉）、penalty（处罚）或 veto（重大安全、环境事故等）"
+                        .into(),
+                );
+            }
+            let title = e.title.trim();
+            if title.is_empty() || title.chars().count() > 200 {
+                err("title", "事由须为 1 到 200 个字".into());
+            }
+            if let (Some(id), Some(date), Some(kind)) = (id, date, kind) {
+                rows.push((
+                    id,
+                    date,
+                    kind,
+                    title.to_string(),
+                    e.source.trim().to_string(),
+                    e.credit_code.trim(),
+                ));
+            }
+        }
+        if events.is_empty() {
+            errs.push(FieldError::new("body", "没有信用事件"));
+        }
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        let mut tx = self.begin().await?;
+        for (id, date, kind, title, source, code) in &rows {
+            sqlx::query("INSERT INTO credit_events (enterprise_id, on_date, kind, description, source) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id)
+                .bind(date.to_string())
+                .bind(kind.as_str())
+                .bind(title)
+                .bind(source)
+                .execute(&mut *tx)
+                .await?;
+            audit::record(&mut tx, actor, "enterprise", code, "credit_event", None,
+                Some(&serde_json::json!({"date": date.to_string(), "kind": kind.as_str(), "title": title, "source": source}))).await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len())
     }
 }

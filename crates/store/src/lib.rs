@@ -17,6 +17,7 @@ pub mod evaluations;
 pub mod land;
 pub mod meetings;
 pub mod org;
+pub mod per_mu;
 pub mod projects;
 pub mod province;
 pub mod requests;

@@ -190,7 +190,7 @@ async fn overdue_steps_are_counted_in_working_days_and_urged() {
                     title,
                     as_of: "2026-02-28",
                     render: &render,
-                    round_id: None,
+                    issues: None,
                 },
             )
             .await
@@ -216,7 +216,7 @@ async fn overdue_steps_are_counted_in_working_days_and_urged() {
                     title: "x",
                     as_of: "2026-02-28",
                     render: &render,
-                    round_id: None,
+                    issues: None,
                 },
             )
             .await

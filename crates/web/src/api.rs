@@ -36,6 +36,7 @@ pub fn router() -> Router<Shared> {
         .merge(crate::meetings::api_router())
         .merge(crate::supervision::api_router())
         .merge(crate::evaluations::api_router())
+        .merge(crate::per_mu::api_router())
         .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
@@ -62,7 +63,9 @@ pub fn router() -> Router<Shared> {
         crate::evaluations::api_list, crate::evaluations::api_create, crate::evaluations::api_get,
         crate::evaluations::api_settings, crate::evaluations::api_action, crate::evaluations::api_submit,
         crate::evaluations::api_ballots, crate::evaluations::api_veto, crate::evaluations::api_lift,
-        crate::evaluations::api_objection, crate::evaluations::api_answer, crate::evaluations::api_results
+        crate::evaluations::api_objection, crate::evaluations::api_answer, crate::evaluations::api_results,
+        crate::per_mu::api_data, crate::per_mu::api_list, crate::per_mu::api_create, crate::per_mu::api_get,
+        crate::per_mu::api_action, crate::per_mu::api_results, crate::per_mu::api_credit_events
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
@@ -86,7 +89,9 @@ pub fn router() -> Router<Shared> {
         crate::evaluations::ActionIn, crate::evaluations::BallotIn, crate::evaluations::SavedJson, crate::evaluations::BallotJson,
         crate::evaluations::BallotsJson, crate::evaluations::VetoIn, crate::evaluations::ObjectionIn, crate::evaluations::CreatedJson,
         crate::evaluations::AnswerIn, crate::evaluations::GroupScoreJson, crate::evaluations::ScoreJson,
-        crate::evaluations::UnitResultJson, crate::evaluations::ResultsJson
+        crate::evaluations::UnitResultJson, crate::evaluations::ResultsJson,
+        crate::per_mu::PerMuDataIn, crate::per_mu::WrittenJson, crate::per_mu::PerMuEvaluationJson, crate::per_mu::PerMuEvaluationIn,
+        crate::per_mu::PerMuActionIn, crate::per_mu::PerMuItemJson, crate::per_mu::PerMuResultsJson, crate::per_mu::CreditEventIn
     )),
     modifiers(&BearerAuth, &ErrorResponses)
 )]

@@ -290,7 +290,7 @@ pub async fn issue_document(
     as_of: NaiveDate,
     issued_on: NaiveDate,
     doc: OfficialDoc,
-    round_id: Option<i64>,
+    issues: Option<store::bulletins::Issues>,
 ) -> Result<Bulletin, AppError> {
     let render = move |number: &str| -> Result<(String, Vec<u8>), String> {
         let d = OfficialDoc {
@@ -311,7 +311,7 @@ pub async fn issue_document(
                 title,
                 as_of: &as_of.to_string(),
                 render: &render,
-                round_id,
+                issues,
             },
         )
         .await?)

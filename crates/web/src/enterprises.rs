@@ -424,6 +424,8 @@ struct ProfilePage {
     projects: Vec<ProjectRecord>,
     brands: Vec<BrandRecord>,
     credit: CreditRecord,
+    /// Its per-mu classes by data year (an enterprise user: published ones only).
+    classes: Vec<store::per_mu::ClassOfYear>,
     /// Visits to it, newest first (staff only; empty for enterprise users).
     visits: Vec<store::requests::write::VisitRecord>,
     is_admin: bool,
@@ -527,6 +529,16 @@ async fn profile(
             .map(|i| format!("{}（{}）", i.name, i.section_name))
             .unwrap_or_default(),
         credit: st.store.credit_of(e.id).await?,
+        classes: st
+            .store
+            .per_mu_history(&code)
+            .await?
+            .into_iter()
+            .filter(|c| {
+                page.user.role != domain::users::Role::Enterprise
+                    || c.status != domain::per_mu::Status::Draft
+            })
+            .collect(),
         months,
         bars,
         max_label: money(max),

@@ -23,6 +23,7 @@ mod limits;
 mod meetings;
 mod middleware;
 mod org;
+pub mod per_mu;
 mod projects;
 mod requests;
 mod settings;
@@ -65,6 +66,7 @@ pub fn app(state: AppState) -> Router {
         .merge(meetings::router())
         .merge(supervision::router())
         .merge(evaluations::router())
+        .merge(per_mu::router())
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())

@@ -242,6 +242,28 @@ const ROUTES: &[Route] = &[
     at("GET", "/questionnaire", Answer, 303),
     r("GET", "/evaluations/{id}/questionnaire", "/evaluations/{evaluation}/questionnaire", Answer, 200),
     r("POST", "/evaluations/{id}/questionnaire", "/evaluations/{evaluation}/questionnaire", Answer, 422),
+    // the per-mu evaluation (the fixture's 2006 evaluation is computed and in 公示)
+    at("GET", "/per-mu", Campaign, 200),
+    at("POST", "/per-mu", Admin, 422),
+    at("GET", "/per-mu/data", Campaign, 200),
+    at("GET", "/per-mu/data/template.xlsx", Admin, 200),
+    at("POST", "/per-mu/data/import", Admin, 400),
+    r("GET", "/per-mu/data/{code}/{year}", "/per-mu/data/{A}/2006", Admin, 200),
+    r("POST", "/per-mu/data/{code}/{year}", "/per-mu/data/{A}/2006", Admin, 303),
+    r("GET", "/per-mu/{id}", "/per-mu/{permu}", Campaign, 200),
+    r("POST", "/per-mu/{id}/settings", "/per-mu/{permu}/settings", Admin, 409),
+    r("POST", "/per-mu/{id}/actions", "/per-mu/{permu}/actions", Admin, 422),
+    r("POST", "/per-mu/{id}/adjustments", "/per-mu/{permu}/adjustments", Admin, 422),
+    r("GET", "/per-mu/{id}/results.xlsx", "/per-mu/{permu}/results.xlsx", Campaign, 200),
+    // Not final yet: no class list and no results document, but no refusal either.
+    r("GET", "/per-mu/{id}/class-list.xlsx", "/per-mu/{permu}/class-list.xlsx", Campaign, 409),
+    r("GET", "/per-mu/{id}/enterprises/{code}", "/per-mu/{permu}/enterprises/{A}", OwnEnterprise, 200),
+    r("POST", "/per-mu/{id}/enterprises/{code}/objection", "/per-mu/{permu}/enterprises/{A}/objection", Requests, 400),
+    r("POST", "/per-mu/{id}/objections/{oid}/answer", "/per-mu/{permu}/objections/999999/answer", Admin, 422),
+    r("GET", "/per-mu/objections/{oid}/file", "/per-mu/objections/999999/file", SignedIn, 404),
+    r("GET", "/per-mu/{id}/notice", "/per-mu/{permu}/notice", Campaign, 409),
+    r("POST", "/per-mu/{id}/notice", "/per-mu/{permu}/notice", Admin, 409),
+    r("GET", "/per-mu/{id}/notice.docx", "/per-mu/{permu}/notice.docx", Campaign, 409),
     // supervision
     at("GET", "/supervision", Oversight, 200),
     at("GET", "/supervision/export.xlsx", Oversight, 200),
@@ -329,6 +351,13 @@ const ROUTES: &[Route] = &[
     r("POST", "/api/v1/evaluations/{id}/objections", "/api/v1/evaluations/{evaluation}/objections", Campaign, 400),
     r("POST", "/api/v1/evaluations/{id}/objections/{oid}/answer", "/api/v1/evaluations/{evaluation}/objections/999999/answer", Admin, 400),
     r("GET", "/api/v1/evaluations/{id}/results", "/api/v1/evaluations/{evaluation}/results", Campaign, 200),
+    at("POST", "/api/v1/per-mu/data", Admin, 422),
+    at("GET", "/api/v1/per-mu/evaluations", Campaign, 200),
+    at("POST", "/api/v1/per-mu/evaluations", Admin, 422),
+    r("GET", "/api/v1/per-mu/evaluations/{id}", "/api/v1/per-mu/evaluations/{permu}", Campaign, 200),
+    r("POST", "/api/v1/per-mu/evaluations/{id}/actions", "/api/v1/per-mu/evaluations/{permu}/actions", Admin, 400),
+    r("GET", "/api/v1/per-mu/evaluations/{id}/results", "/api/v1/per-mu/evaluations/{permu}/results", Campaign, 200),
+    at("POST", "/api/v1/credit-events", Admin, 422),
 ];
 
 /// Where a record-level rule answers one role otherwise than the route's
@@ -630,6 +659,31 @@ async fn fixture(app: &TestApp) -> Fixture {
         json!({"action": "open"}),
     )
     .await;
+    json_post(
+        app,
+        &admin,
+        "/api/v1/per-mu/data",
+        json!({"credit_code": A, "year": 2006, "land_millimu": 10_000, "tax_yuan": 500_000}),
+    )
+    .await;
+    let permu = json_post(
+        app,
+        &admin,
+        "/api/v1/per-mu/evaluations",
+        json!({"year": 2006}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    for action in ["compute", "publish"] {
+        json_post(
+            app,
+            &admin,
+            &format!("/api/v1/per-mu/evaluations/{permu}/actions"),
+            json!({"action": action}),
+        )
+        .await;
+    }
     let ids = HashMap::from([
         ("A", A.to_string()),
         ("B", B.to_string()),
@@ -642,6 +696,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         ("bulletin", bulletin),
         ("notice", notice),
         ("evaluation", evaluation.to_string()),
+        ("permu", permu.to_string()),
     ]);
     Fixture { ids }
 }

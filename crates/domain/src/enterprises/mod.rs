@@ -316,3 +316,43 @@ mod tests {
         assert_eq!(Tier::parse("成长型中小企业"), Some(Tier::GrowthSme));
     }
 }
+
+/// The kind of a credit event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditKind {
+    /// 荣誉.
+    Honour,
+    /// 处罚.
+    Penalty,
+    /// 重大安全、环境事故等: no per-mu class A or B in its year.
+    Veto,
+}
+
+impl CreditKind {
+    pub const ALL: [CreditKind; 3] = [CreditKind::Honour, CreditKind::Penalty, CreditKind::Veto];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CreditKind::Honour => "honour",
+            CreditKind::Penalty => "penalty",
+            CreditKind::Veto => "veto",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CreditKind::Honour => "荣誉",
+            CreditKind::Penalty => "处罚",
+            CreditKind::Veto => "重大事故（否决）",
+        }
+    }
+
+    /// The key or the Chinese label.
+    pub fn parse(s: &str) -> Option<CreditKind> {
+        let s = s.trim();
+        CreditKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s || k.label() == s || (s == "否决" && *k == CreditKind::Veto))
+    }
+}

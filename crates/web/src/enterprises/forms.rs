@@ -259,14 +259,21 @@ pub async fn add_credit(
         None
     } else {
         match domain::projects::parse_date(&f.on_date) {
-            Ok(d) if ["荣誉", "处罚"].contains(&f.kind.trim()) => Some(CreditEvent {
-                on_date: d.to_string(),
-                kind: f.kind.trim().into(),
-                description: f.description.trim().into(),
-                source: f.source.trim().into(),
-            }),
+            Ok(d) if domain::enterprises::CreditKind::parse(&f.kind).is_some() => {
+                Some(CreditEvent {
+                    on_date: d.to_string(),
+                    kind: domain::enterprises::CreditKind::parse(&f.kind)
+                        .map(|k| k.as_str().to_string())
+                        .unwrap_or_default(),
+                    description: f.description.trim().into(),
+                    source: f.source.trim().into(),
+                })
+            }
             Ok(_) => {
-                errs.push(FieldError::new("kind", "类别须为 荣誉 或 处罚"));
+                errs.push(FieldError::new(
+                    "kind",
+                    "类别须为 荣誉、处罚 或 重大事故（否决）",
+                ));
                 None
             }
             Err(m) => {

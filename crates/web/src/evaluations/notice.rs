@@ -147,7 +147,7 @@ pub async fn issue_notice(
         round.finalized_on.unwrap_or(issued_on),
         issued_on,
         doc,
-        Some(round.id),
+        Some(store::bulletins::Issues::Round(round.id)),
     )
     .await
 }
