@@ -90,7 +90,82 @@ pub async fn load(s: &Store) -> anyhow::Result<()> {
         .collect();
     load_requests(s, &codes, web::today()).await?;
     load_meetings(s, web::today()).await?;
-    load_evaluations(s, &codes).await
+    load_evaluations(s, &codes).await?;
+    load_per_mu(s, &e).await
+}
+
+/// The per-mu evaluation: 2005 and 2006 annual data, the 2005 evaluation
+/// final with its results document, the 2006 one in 公示 with one objection
+/// from the demo enterprise.
+async fn load_per_mu(
+    s: &Store,
+    e: &domain::demo::enterprises::EnterpriseDemo,
+) -> anyhow::Result<()> {
+    use domain::per_mu::{Action, Settings};
+    let actor = Actor::system("演示");
+    let rows = domain::demo::per_mu::annual_data(e, &[2005, 2006]);
+    let n = s.upsert_per_mu_data(&actor, &rows).await?;
+    let cal = s.calendar().await?;
+    let today = web::today();
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("a valid day");
+    let st = std::sync::Arc::new(web::AppState {
+        store: s.clone(),
+        secure_cookies: false,
+    });
+    let y2005 = s
+        .create_per_mu_evaluation(&actor, 2005, &Settings::default())
+        .await?;
+    s.per_mu_action(&actor, y2005.id, Action::Compute, today, today, &cal)
+        .await?;
+    s.per_mu_action(
+        &actor,
+        y2005.id,
+        Action::Publish,
+        today,
+        day(2006, 3, 1),
+        &cal,
+    )
+    .await?;
+    s.per_mu_action(
+        &actor,
+        y2005.id,
+        Action::Finalize,
+        today,
+        day(2006, 3, 15),
+        &cal,
+    )
+    .await?;
+    let doc = web::per_mu::issue_notice(&st, &actor, y2005.id, day(2006, 3, 16))
+        .await
+        .map_err(web_err)?;
+    let y2006 = s
+        .create_per_mu_evaluation(&actor, 2006, &Settings::default())
+        .await?;
+    s.per_mu_action(&actor, y2006.id, Action::Compute, today, today, &cal)
+        .await?;
+    s.per_mu_action(&actor, y2006.id, Action::Publish, today, today, &cal)
+        .await?;
+    let first = e.enterprises[0].credit_code.as_str().to_string();
+    let ent = Viewer {
+        role: domain::users::Role::Enterprise,
+        unit_code: None,
+        enterprise_code: Some(first.clone()),
+        actor: Actor::system("演示企业"),
+    };
+    s.lodge_per_mu_objection(
+        &ent,
+        y2006.id,
+        &first,
+        "我公司二期厂房 2006 年 10 月已投入使用，用地面积应含二期用地，请核实后重新计算。",
+        None,
+        today,
+    )
+    .await?;
+    println!(
+        "演示亩均评价：{n} 条年度数据；2005 年度已定稿（{}），2006 年度公示中（1 条异议）",
+        doc.doc_number
+    );
+    Ok(())
 }
 
 fn web_err(e: web::AppError) -> anyhow::Error {

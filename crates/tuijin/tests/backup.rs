@@ -73,8 +73,11 @@ fn the_demo_round_trips_through_a_backup_both_ways() {
         line.split('\t').nth(1).unwrap().parse().unwrap()
     };
     assert!(rows("requests") > 100 && rows("users") >= 5);
-    // The demo's bulletin and the 通报 of its final evaluation round.
-    assert_eq!(rows("bulletins"), 2);
+    // The demo's bulletin, the 通报 of its final evaluation round and the
+    // results document of the final 2005 per-mu evaluation.
+    assert_eq!(rows("bulletins"), 3);
+    assert_eq!(rows("per_mu_evaluations"), 2);
+    assert!(rows("per_mu_results") > 80, "{first:?}");
     assert_eq!(rows("evaluation_rounds"), 2);
     assert!(rows("evaluation_ballots") > 300, "{first:?}");
 

@@ -319,6 +319,13 @@ fn credit(d: &mut EnterpriseDemo) {
             "安全生产隐患未按期整改",
             "区安监局",
         ),
+        (
+            1,
+            "2006-07-15",
+            "veto",
+            "发生一起较大火灾事故，造成重大财产损失",
+            "区安监局",
+        ),
     ];
     for (n, on, kind, desc, source) in events {
         d.credit.push((

@@ -27,6 +27,7 @@ mod cohorts;
 pub mod enterprises;
 pub mod evaluation;
 mod names;
+pub mod per_mu;
 mod pipeline;
 mod progress;
 pub mod requests;

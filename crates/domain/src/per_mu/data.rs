@@ -227,7 +227,8 @@ impl Prefill {
             return Prefill::default();
         }
         Prefill(Data {
-            land_millimu: Some(last_land),
+            // A month reporting no land (0) does not say the land is gone.
+            land_millimu: (last_land > 0).then_some(last_land),
             tax_yuan: Some(tax),
             energy_kgce: Some(energy),
             employees: Some((2 * employees + months) / (2 * months)),

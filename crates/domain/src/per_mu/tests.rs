@@ -304,7 +304,11 @@ fn the_lifecycle_waits_for_results_the_notice_and_the_objections() {
     assert!(Settings::default().check().is_empty());
     let bad = Settings {
         cap: "x".into(),
-        shares: Shares { a: 70, ab: 60, d: 5 },
+        shares: Shares {
+            a: 70,
+            ab: 60,
+            d: 5,
+        },
         ..Settings::default()
     };
     assert_eq!(bad.check().len(), 2);
