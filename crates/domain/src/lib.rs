@@ -17,6 +17,7 @@ pub mod meetings;
 pub mod org;
 pub mod patch;
 pub mod per_mu;
+pub mod power;
 pub mod projects;
 pub mod requests;
 pub mod targets;

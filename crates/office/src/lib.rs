@@ -7,10 +7,12 @@
 //! in the import template's shape, so an export can be edited and imported.
 //! `ballots` writes the paper ballots' (评议票) template and reads them back.
 //! `per_mu` writes the per-mu evaluation's annual data template and reads it.
+//! `power` writes the power company's accounts (用电户) template and reads it.
 
 pub mod ballots;
 pub mod docx;
 pub mod export;
 pub mod import;
 pub mod per_mu;
+pub mod power;
 pub mod xlsx;

@@ -18,6 +18,7 @@ pub mod land;
 pub mod meetings;
 pub mod org;
 pub mod per_mu;
+pub mod power;
 pub mod projects;
 pub mod province;
 pub mod requests;

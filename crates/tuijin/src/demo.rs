@@ -91,7 +91,97 @@ pub async fn load(s: &Store) -> anyhow::Result<()> {
     load_requests(s, &codes, web::today()).await?;
     load_meetings(s, web::today()).await?;
     load_evaluations(s, &codes).await?;
-    load_per_mu(s, &e).await
+    load_per_mu(s, &e).await?;
+    load_power(s, &e).await
+}
+
+/// The orderly-power plan: accounts for the demo enterprises and the summer
+/// 2006 period: three issued plans (levels Ⅲ, Ⅱ and Ⅰ, the last with load
+/// no account can cover), acknowledgements from most enterprises, actual
+/// loads with some non-compliance, and a draft for the next day.
+async fn load_power(
+    s: &Store,
+    e: &domain::demo::enterprises::EnterpriseDemo,
+) -> anyhow::Result<()> {
+    use domain::power::{Slot, parse_time};
+    let actor = Actor::system("演示");
+    let accounts = domain::demo::power::accounts(e);
+    let sheddable: i64 = accounts.iter().map(|a| a.sheddable_kw()).sum();
+    s.upsert_power_accounts(&actor, &accounts).await?;
+    let period = "2006年夏季有序用电";
+    let slot = |start: &str, end: &str, gap: i64, share_percent: i64| Slot {
+        start: parse_time(start).expect("a demo time"),
+        end: parse_time(end).expect("a demo time"),
+        gap_kw: gap,
+        forecast_max_kw: gap * 100 / share_percent,
+    };
+    let days = [
+        (
+            "2006-07-10",
+            vec![
+                slot("09:00", "11:30", sheddable / 5, 8),
+                slot("13:30", "16:30", sheddable / 4, 9),
+            ],
+        ),
+        (
+            "2006-07-11",
+            vec![
+                slot("08:30", "11:30", sheddable * 2 / 5, 15),
+                slot("13:00", "17:00", sheddable / 2, 18),
+            ],
+        ),
+        (
+            "2006-07-12",
+            vec![
+                slot("09:00", "12:00", sheddable * 3 / 4, 19),
+                slot("13:00", "17:00", sheddable * 6 / 5, 25),
+            ],
+        ),
+        (
+            "2006-07-13",
+            vec![slot("10:00", "12:00", sheddable / 3, 12)],
+        ),
+    ];
+    let mut ids = vec![];
+    for (date, slots) in &days {
+        ids.push(s.create_power_plan(&actor, period, date, slots).await?.id);
+    }
+    let office = Viewer::office("演示");
+    for &id in &ids[..3] {
+        s.issue_power_plan(&office.actor, id).await?;
+        let plan = s.power_plan(id).await?.expect("issued");
+        let mut seen = std::collections::HashSet::new();
+        for (k, slot) in plan.slots.iter().enumerate() {
+            for (j, a) in slot.assignments.iter().enumerate() {
+                // Most acknowledge; one in seven does not.
+                if seen.insert(a.credit_code.clone()) && (j + k) % 7 != 3 {
+                    let ent = Viewer {
+                        role: domain::users::Role::Enterprise,
+                        unit_code: None,
+                        enterprise_code: Some(a.credit_code.clone()),
+                        actor: Actor::system("演示企业"),
+                    };
+                    s.acknowledge_power_plan(&ent, id).await?;
+                }
+                // Actual loads for the first slot: one in five kept running.
+                if k == 0 {
+                    let peak = accounts
+                        .iter()
+                        .find(|x| x.account_no == a.account_no)
+                        .map_or(0, |x| x.peak_kw);
+                    let actual = if j % 5 == 2 { peak } else { peak - a.shed_kw };
+                    s.record_power_actual(&actor, slot.id, &a.account_no, actual)
+                        .await?;
+                }
+            }
+        }
+    }
+    println!(
+        "演示有序用电：{} 个用电户，{period} {} 个方案（3 个已下达）",
+        accounts.len(),
+        ids.len()
+    );
+    Ok(())
 }
 
 /// The per-mu evaluation: 2005 and 2006 annual data, the 2005 evaluation

@@ -37,6 +37,7 @@ pub fn router() -> Router<Shared> {
         .merge(crate::supervision::api_router())
         .merge(crate::evaluations::api_router())
         .merge(crate::per_mu::api_router())
+        .merge(crate::power::api_router())
         .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
@@ -65,7 +66,9 @@ pub fn router() -> Router<Shared> {
         crate::evaluations::api_ballots, crate::evaluations::api_veto, crate::evaluations::api_lift,
         crate::evaluations::api_objection, crate::evaluations::api_answer, crate::evaluations::api_results,
         crate::per_mu::api_data, crate::per_mu::api_list, crate::per_mu::api_create, crate::per_mu::api_get,
-        crate::per_mu::api_action, crate::per_mu::api_results, crate::per_mu::api_credit_events
+        crate::per_mu::api_action, crate::per_mu::api_results, crate::per_mu::api_credit_events,
+        crate::power::api_accounts, crate::power::api_create_plan, crate::power::api_plans, crate::power::api_plan,
+        crate::power::api_issue
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
@@ -91,7 +94,9 @@ pub fn router() -> Router<Shared> {
         crate::evaluations::AnswerIn, crate::evaluations::GroupScoreJson, crate::evaluations::ScoreJson,
         crate::evaluations::UnitResultJson, crate::evaluations::ResultsJson,
         crate::per_mu::PerMuDataIn, crate::per_mu::WrittenJson, crate::per_mu::PerMuEvaluationJson, crate::per_mu::PerMuEvaluationIn,
-        crate::per_mu::PerMuActionIn, crate::per_mu::PerMuItemJson, crate::per_mu::PerMuResultsJson, crate::per_mu::CreditEventIn
+        crate::per_mu::PerMuActionIn, crate::per_mu::PerMuItemJson, crate::per_mu::PerMuResultsJson, crate::per_mu::CreditEventIn,
+        crate::power::AccountIn, crate::power::AccountsWritten, crate::power::SlotIn, crate::power::PlanIn,
+        crate::power::AssignmentJson, crate::power::SlotJson, crate::power::PlanJson
     )),
     modifiers(&BearerAuth, &ErrorResponses)
 )]

@@ -34,6 +34,8 @@ struct InboxPage {
     missing_year: Option<i32>,
     /// Open evaluation rounds the user's enterprise or township has not answered.
     questionnaires: Vec<QuestionnaireJson>,
+    /// Issued orderly-power plans the enterprise has not acknowledged: (plan id, title).
+    power: Vec<(i64, String)>,
 }
 
 /// An open evaluation round the user's enterprise or township has not
@@ -103,6 +105,7 @@ async fn page(State(st): State<Shared>, page: Page) -> Result<InboxPage, AppErro
         None
     };
     Ok(InboxPage {
+        power: crate::power::unacknowledged(&st, &page.user).await?,
         questionnaires: questionnaires(&st, &page.user).await?,
         chrome: page.chrome("inbox"),
         inbox,
@@ -219,7 +222,8 @@ pub async fn api_count(
     ApiUser(u): ApiUser,
 ) -> Result<Json<NotificationCount>, ApiError> {
     let inbox = st.store.inbox(&u, crate::layout::today()).await?;
-    let waiting = questionnaires(&st, &u).await?.len();
+    let waiting =
+        questionnaires(&st, &u).await?.len() + crate::power::unacknowledged(&st, &u).await?.len();
     Ok(Json(NotificationCount {
         total: inbox.total + waiting,
         new: inbox.new,

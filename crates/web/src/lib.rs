@@ -24,6 +24,7 @@ mod meetings;
 mod middleware;
 mod org;
 pub mod per_mu;
+mod power;
 mod projects;
 mod requests;
 mod settings;
@@ -67,6 +68,7 @@ pub fn app(state: AppState) -> Router {
         .merge(supervision::router())
         .merge(evaluations::router())
         .merge(per_mu::router())
+        .merge(power::router())
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())

@@ -264,6 +264,21 @@ const ROUTES: &[Route] = &[
     r("GET", "/per-mu/{id}/notice", "/per-mu/{permu}/notice", Campaign, 409),
     r("POST", "/per-mu/{id}/notice", "/per-mu/{permu}/notice", Admin, 409),
     r("GET", "/per-mu/{id}/notice.docx", "/per-mu/{permu}/notice.docx", Campaign, 409),
+    // the orderly-power plan (the fixture's plan is a draft)
+    at("GET", "/power", Campaign, 200),
+    at("POST", "/power/plans", Admin, 422),
+    r("GET", "/power/plans/{id}", "/power/plans/{plan}", Campaign, 200),
+    r("POST", "/power/plans/{id}/issue", "/power/plans/999999/issue", Admin, 409),
+    r("POST", "/power/plans/{id}/actuals", "/power/plans/{plan}/actuals", Admin, 422),
+    r("GET", "/power/plans/{id}/export.xlsx", "/power/plans/{plan}/export.xlsx", Campaign, 200),
+    // A draft plan has nothing to acknowledge yet.
+    r("POST", "/power/plans/{id}/ack", "/power/plans/{plan}/ack", Requests, 404),
+    at("GET", "/power/summary", Campaign, 200),
+    at("GET", "/power/accounts", Campaign, 200),
+    at("POST", "/power/accounts", Admin, 422),
+    at("GET", "/power/accounts/template.xlsx", Admin, 200),
+    at("POST", "/power/accounts/import", Admin, 400),
+    at("GET", "/power/notices", Requests, 200),
     // supervision
     at("GET", "/supervision", Oversight, 200),
     at("GET", "/supervision/export.xlsx", Oversight, 200),
@@ -358,6 +373,11 @@ const ROUTES: &[Route] = &[
     r("POST", "/api/v1/per-mu/evaluations/{id}/actions", "/api/v1/per-mu/evaluations/{permu}/actions", Admin, 400),
     r("GET", "/api/v1/per-mu/evaluations/{id}/results", "/api/v1/per-mu/evaluations/{permu}/results", Campaign, 200),
     at("POST", "/api/v1/credit-events", Admin, 422),
+    at("POST", "/api/v1/power/accounts", Admin, 422),
+    at("GET", "/api/v1/power/plans", Campaign, 200),
+    at("POST", "/api/v1/power/plans", Admin, 400),
+    r("GET", "/api/v1/power/plans/{id}", "/api/v1/power/plans/{plan}", Campaign, 200),
+    r("POST", "/api/v1/power/plans/{id}/issue", "/api/v1/power/plans/999999/issue", Admin, 409),
 ];
 
 /// Where a record-level rule answers one role otherwise than the route's
@@ -436,6 +456,11 @@ const EXCEPTIONS: &[(Who, &str, &str, u16)] = &[
         "/api/v1/evaluations/{evaluation}/ballots",
         403,
     ),
+    // Only an enterprise acknowledges and reads its power notices.
+    (Who::Admin, "POST", "/power/plans/{plan}/ack", 403),
+    (Who::Unit, "POST", "/power/plans/{plan}/ack", 403),
+    (Who::Admin, "GET", "/power/notices", 403),
+    (Who::Unit, "GET", "/power/notices", 403),
 ];
 
 /// The routes the router serves, as (method, path): every `.route("…", …)`
@@ -666,6 +691,16 @@ async fn fixture(app: &TestApp) -> Fixture {
         json!({"credit_code": A, "year": 2006, "land_millimu": 10_000, "tax_yuan": 500_000}),
     )
     .await;
+    let plan = json_post(
+        app,
+        &admin,
+        "/api/v1/power/plans",
+        json!({"period": "权限测试", "date": "2026-07-01",
+               "slots": [{"start": "09:00", "end": "10:00", "gap_kw": 100, "forecast_max_kw": 1000}]}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
     let permu = json_post(
         app,
         &admin,
@@ -697,6 +732,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         ("notice", notice),
         ("evaluation", evaluation.to_string()),
         ("permu", permu.to_string()),
+        ("plan", plan.to_string()),
     ]);
     Fixture { ids }
 }

@@ -29,6 +29,7 @@ pub mod evaluation;
 mod names;
 pub mod per_mu;
 mod pipeline;
+pub mod power;
 mod progress;
 pub mod requests;
 mod rng;
