@@ -97,7 +97,7 @@ impl Field {
         if v < 0 && !self.may_be_negative() {
             return Err(format!("{}不能为负数", self.label()));
         }
-        if v.abs() > self.max() {
+        if v.unsigned_abs() > self.max().unsigned_abs() {
             return Err(format!("{}超出合理范围", self.label()));
         }
         Ok(v)

@@ -66,7 +66,8 @@ pub fn indicator_display(i: Indicator, v: &Option<Q>) -> String {
 /// A score in ten-thousandths for people: "16.0714".
 pub fn points(tt: i64) -> String {
     let sign = if tt < 0 { "-" } else { "" };
-    format!("{sign}{}.{:04}", tt.abs() / 10_000, tt.abs() % 10_000)
+    let a = tt.unsigned_abs();
+    format!("{sign}{}.{:04}", a / 10_000, a % 10_000)
 }
 
 /// A patch from the figures of a form or JSON object: absent keeps, empty
