@@ -10,12 +10,15 @@
 //! accepted; other columns ignored). Rows blank in every known column are
 //! skipped. A problem names the column by its header as written in the file
 //! (without the "*"), or by the template's header when the column is absent.
+//!
+//! Also the executed plan read back (`read_actuals`): the 错峰安排 sheet as
+//! the plan page downloads it, with 实际负荷（千瓦） filled in by the office.
 
 use crate::import::columns::normalize;
 use crate::import::{CellError, HELP_SHEET};
 use crate::xlsx::XlsxWriteError;
 use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
-use domain::power::Account;
+use domain::power::{Account, parse_time};
 use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -220,6 +223,23 @@ fn starred(col: &Column) -> String {
 /// Reads sheet 用电户 (or the only sheet besides 填写说明, whatever its name).
 /// Any problem gives `Err` with every problem found, in row order.
 pub fn read(bytes: &[u8]) -> Result<Vec<AccountRow>, Vec<CellError>> {
+    let (sheet, range) = open_sheet(
+        bytes,
+        SHEET,
+        &format!(
+            "文件中没有名为“{SHEET}”的工作表：请下载用电户模板，将用电户填写在“{SHEET}”工作表中"
+        ),
+    )?;
+    read_sheet(&sheet, &range)
+}
+
+/// The sheet named `wanted` (or the only sheet besides 填写说明, whatever its
+/// name) as its trimmed name and its cells; `missing` when there is neither.
+fn open_sheet(
+    bytes: &[u8],
+    wanted: &str,
+    missing: &str,
+) -> Result<(String, Range<Data>), Vec<CellError>> {
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| {
         vec![whole_file(
             "无法读取文件：请上传 Excel 文件（.xlsx、.xls）或 .ods 文件".into(),
@@ -227,20 +247,16 @@ pub fn read(bytes: &[u8]) -> Result<Vec<AccountRow>, Vec<CellError>> {
     })?;
     let names = book.sheet_names();
     let others: Vec<&String> = names.iter().filter(|n| n.trim() != HELP_SHEET).collect();
-    let name = match names.iter().find(|n| n.trim() == SHEET) {
+    let name = match names.iter().find(|n| n.trim() == wanted) {
         Some(n) => n.clone(),
         None if others.len() == 1 => others[0].clone(),
-        None => {
-            return Err(vec![whole_file(format!(
-                "文件中没有名为“{SHEET}”的工作表：请下载用电户模板，将用电户填写在“{SHEET}”工作表中"
-            ))]);
-        }
+        None => return Err(vec![whole_file(missing.into())]),
     };
     let sheet = name.trim().to_string();
     let range = book
         .worksheet_range(&name)
         .map_err(|e| vec![error(&sheet, 0, "", format!("无法读取工作表：{e}"))])?;
-    read_sheet(&sheet, &range)
+    Ok((sheet, range))
 }
 
 /// A header made comparable: `normalize`d, ASCII letters in lower case.
@@ -248,67 +264,99 @@ fn key(header: &str) -> String {
     normalize(header).to_lowercase()
 }
 
+/// A column to find by its header: the header (without "*"), the other
+/// headers accepted, whether it is required.
+type Head = (&'static str, &'static [&'static str], bool);
+
 /// The column a header names, if any.
-fn column_of(header: &str) -> Option<usize> {
+fn column_of(heads: &[Head], header: &str) -> Option<usize> {
     let k = key(header);
     if k.is_empty() {
         return None;
     }
-    COLUMNS
+    heads
         .iter()
-        .position(|col| key(col.header) == k || col.also.iter().any(|a| key(a) == k))
+        .position(|(h, also, _)| key(h) == k || also.iter().any(|a| key(a) == k))
+}
+
+/// Where the columns were found, in the order they were asked for.
+struct Found {
+    /// Each column's index in the sheet, `None` if absent.
+    at: Vec<Option<u32>>,
+    /// Each column's header as written (trimmed, without the "*"), or the
+    /// header asked for when absent: problems name the column by it.
+    names: Vec<String>,
+}
+
+/// Finds the columns `heads` in row 1. A repeated column or a missing
+/// required one is an error on row 1; `hint` ends the message of a missing
+/// one.
+fn find_columns(
+    sheet: &str,
+    range: &Range<Data>,
+    heads: &[Head],
+    hint: &str,
+) -> Result<Found, Vec<CellError>> {
+    let mut errors = Vec::new();
+    let mut at: Vec<Option<u32>> = vec![None; heads.len()];
+    let mut names: Vec<String> = heads.iter().map(|(h, _, _)| h.to_string()).collect();
+    if let (Some(start), Some(end)) = (range.start(), range.end()) {
+        for c in start.1..=end.1 {
+            let raw = range
+                .get_value((0, c))
+                .and_then(|d| cell_text(d).ok())
+                .unwrap_or_default();
+            let written = raw.trim_end_matches(['*', '＊']).trim().to_string();
+            let Some(i) = column_of(heads, &raw) else {
+                continue;
+            };
+            if at[i].is_some() {
+                let message = if key(&written) == key(&names[i]) {
+                    format!("列“{written}”重复")
+                } else {
+                    format!("列“{written}”与列“{}”重复：只能保留一列", names[i])
+                };
+                errors.push(error(sheet, 1, &written, message));
+            } else {
+                at[i] = Some(c);
+                names[i] = written;
+            }
+        }
+    }
+    for (i, (h, also, required)) in heads.iter().enumerate() {
+        if *required && at[i].is_none() {
+            let message = if also.is_empty() {
+                format!("缺少必填列“{h}”，{hint}")
+            } else {
+                let also: Vec<String> = also.iter().map(|a| format!("“{a}”")).collect();
+                format!("缺少必填列“{h}”（也可写作{}），{hint}", also.join("、"))
+            };
+            errors.push(error(sheet, 1, h, message));
+        }
+    }
+    if errors.is_empty() {
+        Ok(Found { at, names })
+    } else {
+        Err(errors)
+    }
 }
 
 /// The rows of one sheet, or every problem found.
 fn read_sheet(sheet: &str, range: &Range<Data>) -> Result<Vec<AccountRow>, Vec<CellError>> {
     let no_data = || vec![error(sheet, 0, "", "没有用电户数据".into())];
-    let (Some(start), Some(end)) = (range.start(), range.end()) else {
+    let Some(end) = range.end() else {
         return Err(no_data());
     };
+    let heads = COLUMNS.map(|col| (col.header, col.also, col.required));
+    let Found { at, names } = find_columns(sheet, range, &heads, "请使用模板")?;
     let mut errors = Vec::new();
-    let mut at: [Option<u32>; 8] = [None; 8];
-    // The header as written (trimmed, without the "*"), to name the column.
-    let mut names: [String; 8] = COLUMNS.map(|col| col.header.to_string());
-    for c in start.1..=end.1 {
-        let raw = range
-            .get_value((0, c))
-            .and_then(|d| cell_text(d).ok())
-            .unwrap_or_default();
-        let written = raw.trim_end_matches(['*', '＊']).trim().to_string();
-        let Some(i) = column_of(&raw) else { continue };
-        if at[i].is_some() {
-            let message = if key(&written) == key(&names[i]) {
-                format!("列“{written}”重复")
-            } else {
-                format!("列“{written}”与列“{}”重复：只能保留一列", names[i])
-            };
-            errors.push(error(sheet, 1, &written, message));
-        } else {
-            at[i] = Some(c);
-            names[i] = written;
-        }
-    }
-    for (i, col) in COLUMNS.iter().enumerate() {
-        if col.required && at[i].is_none() {
-            let h = col.header;
-            let message = if col.also.is_empty() {
-                format!("缺少必填列“{h}”，请使用模板")
-            } else {
-                let also: Vec<String> = col.also.iter().map(|a| format!("“{a}”")).collect();
-                format!("缺少必填列“{h}”（也可写作{}），请使用模板", also.join("、"))
-            };
-            errors.push(error(sheet, 1, h, message));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     let mut out = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for r in 1..=end.0 {
         let row = r as usize + 1;
-        let cells: [&Data; 8] = at.map(|c| {
-            c.and_then(|c| range.get_value((r, c)))
+        let cells: [&Data; 8] = std::array::from_fn(|i| {
+            at[i]
+                .and_then(|c| range.get_value((r, c)))
                 .unwrap_or(&Data::Empty)
         });
         if cells.iter().all(|d| is_blank(d)) {
@@ -400,6 +448,172 @@ impl Taker<'_> {
             self.errors.push((Some(i), m));
         })
         .ok()
+    }
+}
+
+/// The name of the plan's sheet, as the plan is downloaded.
+pub const ACTUALS_SHEET: &str = "错峰安排";
+
+/// The columns of the filled plan read back (other columns ignored).
+const ACTUAL_HEADS: [Head; 3] = [
+    ("时段", &[], true),
+    ("用户编号", &["户号"], true),
+    ("实际负荷（千瓦）", &["实际负荷", "实际负荷（kW）"], true),
+];
+const A_SLOT: usize = 0;
+const A_ACCOUNT: usize = 1;
+const A_KW: usize = 2;
+
+/// The characters accepted between a slot's start and end: en dash (as the
+/// plan is downloaded), hyphen, tilde (ASCII and full-width), em dash.
+const SLOT_DASHES: [char; 5] = ['–', '-', '~', '～', '—'];
+
+/// One actual load as read, with its Excel row number (header = 1).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActualRow {
+    pub row: usize,
+    pub account_no: String,
+    /// minutes since midnight of the slot's start
+    pub start: i64,
+    /// minutes since midnight of the slot's end (24:00 is 1440)
+    pub end: i64,
+    pub actual_kw: i64,
+}
+
+/// Reads the filled plan: the rows whose 实际负荷（千瓦） is filled (rows with
+/// an empty 实际负荷 are skipped, not errors).
+///
+/// Sheet 错峰安排 (or the only sheet besides 填写说明, whatever its name);
+/// columns 时段 ("09:00–11:30"; hyphen, tilde or em dash also accepted),
+/// 用户编号 and 实际负荷（千瓦） (a whole number from 0 to 10,000,000) found by
+/// their header in any order, other columns ignored. The same account in the
+/// same slot twice is an error on the later row. Any problem gives `Err` with
+/// every problem found, in row order; no filled row gives 没有填写实际负荷.
+pub fn read_actuals(bytes: &[u8]) -> Result<Vec<ActualRow>, Vec<CellError>> {
+    let (sheet, range) = open_sheet(
+        bytes,
+        ACTUALS_SHEET,
+        &format!(
+            "文件中没有名为“{ACTUALS_SHEET}”的工作表：请在方案页面下载错峰安排，将实际负荷填写在“{ACTUALS_SHEET}”工作表中"
+        ),
+    )?;
+    read_actuals_sheet(&sheet, &range)
+}
+
+/// The filled rows of the plan's sheet, or every problem found.
+fn read_actuals_sheet(sheet: &str, range: &Range<Data>) -> Result<Vec<ActualRow>, Vec<CellError>> {
+    let nothing = || vec![error(sheet, 0, "", "没有填写实际负荷".into())];
+    let Some(end) = range.end() else {
+        return Err(nothing());
+    };
+    let Found { at, names } = find_columns(
+        sheet,
+        range,
+        &ACTUAL_HEADS,
+        "请使用从方案页面下载的错峰安排",
+    )?;
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    let mut seen: HashMap<(String, i64, i64), usize> = HashMap::new();
+    for r in 1..=end.0 {
+        let row = r as usize + 1;
+        let cells: [&Data; 3] = std::array::from_fn(|i| {
+            at[i]
+                .and_then(|c| range.get_value((r, c)))
+                .unwrap_or(&Data::Empty)
+        });
+        if is_blank(cells[A_KW]) {
+            continue;
+        }
+        let mut row_errors: Vec<(usize, String)> = Vec::new();
+        let slot = noted(&mut row_errors, A_SLOT, slot_cell(cells[A_SLOT]));
+        let account_no = noted(&mut row_errors, A_ACCOUNT, account_cell(cells[A_ACCOUNT]));
+        let actual_kw = noted(&mut row_errors, A_KW, kw(cells[A_KW], true)).flatten();
+        if let (Some((start, end)), Some(no)) = (slot, &account_no) {
+            match seen.entry((no.clone(), start, end)) {
+                Entry::Occupied(first) => row_errors.push((
+                    A_ACCOUNT,
+                    format!(
+                        "与第 {} 行重复：同一用户编号在同一时段只能填写一行",
+                        first.get()
+                    ),
+                )),
+                Entry::Vacant(v) => {
+                    v.insert(row);
+                }
+            }
+        }
+        // Left to right as the columns stand in the sheet.
+        row_errors.sort_by_key(|(i, _)| at[*i]);
+        match (slot, account_no, actual_kw) {
+            (Some((start, end)), Some(account_no), Some(actual_kw)) if row_errors.is_empty() => {
+                out.push(ActualRow {
+                    row,
+                    account_no,
+                    start,
+                    end,
+                    actual_kw,
+                });
+            }
+            _ => errors.extend(
+                row_errors
+                    .into_iter()
+                    .map(|(i, m)| error(sheet, row, &names[i], m)),
+            ),
+        }
+    }
+    if !errors.is_empty() {
+        Err(errors)
+    } else if out.is_empty() {
+        Err(nothing())
+    } else {
+        Ok(out)
+    }
+}
+
+/// The value of column `i`'s cell, or `None` with its problem noted.
+fn noted<T>(errors: &mut Vec<(usize, String)>, i: usize, r: Result<T, String>) -> Option<T> {
+    r.map_err(|m| errors.push((i, m))).ok()
+}
+
+/// A slot "09:00–11:30" as minutes since midnight of its start and end.
+fn slot_cell(d: &Data) -> Result<(i64, i64), String> {
+    let t = text(d)?;
+    if t.is_empty() {
+        return Err("必须填写".into());
+    }
+    let bad = || format!("“{t}”不是时段：请按“09:00–11:30”的格式填写开始和结束时间");
+    let (a, b) = t.split_once(SLOT_DASHES).ok_or_else(bad)?;
+    let (Some(start), Some(end)) = (parse_time(a), parse_time(b)) else {
+        return Err(bad());
+    };
+    if end <= start {
+        return Err(format!("“{t}”的结束时间应晚于开始时间"));
+    }
+    Ok((start, end))
+}
+
+/// An account number: present, not a number too long to keep its digits,
+/// 1 to 40 letters, digits or "-".
+fn account_cell(d: &Data) -> Result<String, String> {
+    let no = code(d, "用户编号")?;
+    let stand_in = Account {
+        account_no: no.clone(),
+        credit_code: String::new(),
+        feeder: String::new(),
+        contract_kw: 0,
+        peak_kw: 0,
+        security_kw: 0,
+        protected: false,
+        restricted: false,
+    };
+    match stand_in
+        .check()
+        .into_iter()
+        .find(|e| e.field == "account_no")
+    {
+        Some(e) => Err(e.message),
+        None => Ok(no),
     }
 }
 

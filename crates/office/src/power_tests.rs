@@ -756,3 +756,454 @@ fn whole_file_problems() {
         assert_eq!(e[0].message, "没有用电户数据");
     }
 }
+
+// The filled plan (错峰安排) read back for its actual loads.
+
+/// The plan's headers as the product downloads them.
+const PLAN_HEAD: &[&str] = &[
+    "日期",
+    "时段",
+    "预警等级",
+    "用户编号",
+    "线路",
+    "统一社会信用代码",
+    "企业名称",
+    "类别",
+    "限制类",
+    "错峰负荷（千瓦）",
+    "实际负荷（千瓦）",
+];
+
+/// One 错峰安排 sheet of text cells: the plan's headers, then rows of
+/// (时段, 用户编号, 实际负荷) with the other columns filled as the plan has
+/// them.
+fn plan(rows: &[(&str, &str, &str)]) -> Vec<u8> {
+    let rows: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|(slot, no, kw)| {
+            vec![
+                "2025-07-21",
+                slot,
+                "橙色",
+                no,
+                "城东线",
+                A,
+                "甲公司",
+                "一类",
+                "",
+                "100",
+                kw,
+            ]
+        })
+        .collect();
+    let all: Vec<&[&str]> = std::iter::once(PLAN_HEAD)
+        .chain(rows.iter().map(Vec::as_slice))
+        .collect();
+    book(&[(ACTUALS_SHEET, &all)])
+}
+
+/// A 错峰安排 sheet with the headers `head` and what `put` writes.
+fn typed_plan(head: &[&str], put: impl Fn(&mut Worksheet)) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(ACTUALS_SHEET).unwrap();
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    put(ws);
+    wb.save_to_buffer().unwrap()
+}
+
+/// The actuals' problems as (row, column, message).
+fn actual_errors(bytes: &[u8]) -> Vec<(usize, String, String)> {
+    read_actuals(bytes)
+        .unwrap_err()
+        .into_iter()
+        .map(|e| (e.row, e.column, e.message))
+        .collect()
+}
+
+fn actual(row: usize, no: &str, start: i64, end: i64, kw: i64) -> ActualRow {
+    ActualRow {
+        row,
+        account_no: no.into(),
+        start,
+        end,
+        actual_kw: kw,
+    }
+}
+
+#[test]
+fn actuals_round_trip() {
+    use crate::xlsx::{Cell, Sheet, write};
+    // Exactly as the plan page downloads it (crates/web power::pages::export):
+    // text cells, 时段 with an en dash, loads as numbers, an actual not yet
+    // recorded left blank; then filled in as Excel stores typed cells.
+    let row = |slot: &str, no: &str, restricted: &str, shed: i64, actual: Option<i64>| {
+        vec![
+            Cell::from("2025-07-21"),
+            slot.into(),
+            "橙色".into(),
+            no.into(),
+            "城东 10kV 线".into(),
+            A.into(),
+            "甲公司".into(),
+            "一类".into(),
+            restricted.into(),
+            Cell::Int(shed),
+            actual.map_or_else(|| Cell::from(""), Cell::Int),
+        ]
+    };
+    let exported = write(&[Sheet {
+        name: ACTUALS_SHEET.into(),
+        headers: PLAN_HEAD.iter().map(|h| h.to_string()).collect(),
+        rows: vec![
+            row("09:00–11:30", "0330-0007", "是", 300, Some(450)),
+            row("09:00–11:30", "3301234567", "", 120, None),
+            row("09:00–11:30", "3301234568", "", 80, Some(0)),
+            row("14:00–17:00", "0330-0007", "是", 300, None),
+            row("21:00–24:00", "3301234567", "", 120, Some(10_000_000)),
+        ],
+    }])
+    .unwrap();
+    assert_eq!(
+        read_actuals(&exported).unwrap(),
+        [
+            actual(2, "0330-0007", 540, 690, 450),
+            actual(4, "3301234568", 540, 690, 0),
+            actual(6, "3301234567", 1260, 1440, 10_000_000),
+        ]
+    );
+
+    // The same layout written with rust_xlsxwriter directly, bold frozen
+    // headers, and filled by the office: numbers typed, one as text with a
+    // thousands separator, the rest left empty (skipped, not errors).
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(ACTUALS_SHEET).unwrap();
+    let bold = Format::new().set_bold();
+    for (c, h) in PLAN_HEAD.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold).unwrap();
+    }
+    ws.set_freeze_panes(1, 0).unwrap();
+    let rows: [(&str, &str, f64); 4] = [
+        ("09:00–11:30", "0330-0007", 300.0),
+        ("09:00–11:30", "3301234567", 120.0),
+        ("14:00–17:00", "0330-0007", 300.0),
+        ("14:00–17:00", "3301234567", 120.0),
+    ];
+    for (r, (slot, no, shed)) in rows.into_iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, "2025-07-21").unwrap();
+        ws.write_string(r, 1, slot).unwrap();
+        ws.write_string(r, 2, "橙色").unwrap();
+        ws.write_string(r, 3, no).unwrap();
+        ws.write_string(r, 4, "城东 10kV 线").unwrap();
+        ws.write_string(r, 5, A).unwrap();
+        ws.write_string(r, 6, "甲公司").unwrap();
+        ws.write_string(r, 7, "一类").unwrap();
+        ws.write_number(r, 9, shed).unwrap();
+    }
+    ws.write_number(1, 10, 1180.0).unwrap();
+    ws.write_string(3, 10, " 1,250 ").unwrap();
+    ws.write_string(4, 10, "   ").unwrap();
+    let filled = wb.save_to_buffer().unwrap();
+    assert_eq!(
+        read_actuals(&filled).unwrap(),
+        [
+            actual(2, "0330-0007", 540, 690, 1180),
+            actual(4, "0330-0007", 840, 1020, 1250),
+        ]
+    );
+}
+
+#[test]
+fn actuals_slot_dashes() {
+    let slots = [
+        "09:00–11:30",
+        "09:00-11:30",
+        "09:00~11:30",
+        "9:00—11:30",
+        " 09:00 – 11:30 ",
+        "9:00 - 11:30",
+        "09:00～11:30",
+    ];
+    let nos: Vec<String> = (0..slots.len()).map(|i| format!("10{i}")).collect();
+    let rows: Vec<(&str, &str, &str)> = slots
+        .iter()
+        .zip(&nos)
+        .map(|(s, no)| (*s, no.as_str(), "50"))
+        .collect();
+    let read = read_actuals(&plan(&rows)).unwrap();
+    assert_eq!(read.len(), slots.len());
+    for (r, s) in read.iter().zip(slots) {
+        assert_eq!((r.start, r.end), (540, 690), "{s}");
+    }
+}
+
+#[test]
+fn actuals_bad_times() {
+    let bytes = plan(&[
+        ("09:00", "1", "10"),
+        ("9点–11点", "2", "10"),
+        ("11:30–09:00", "3", "10"),
+        ("10:00–10:00", "4", "10"),
+        ("09:60–10:00", "5", "10"),
+        ("23:00–24:30", "6", "10"),
+        ("09:00–11:30–12:00", "7", "10"),
+        ("09:00/11:30", "8", "10"),
+        ("", "9", "10"),
+        ("00:00–24:00", "10", "10"),
+    ]);
+    let bad = |t: &str| format!("“{t}”不是时段：请按“09:00–11:30”的格式填写开始和结束时间");
+    assert_eq!(
+        actual_errors(&bytes),
+        [
+            err(2, "时段", &bad("09:00")),
+            err(3, "时段", &bad("9点–11点")),
+            err(4, "时段", "“11:30–09:00”的结束时间应晚于开始时间"),
+            err(5, "时段", "“10:00–10:00”的结束时间应晚于开始时间"),
+            err(6, "时段", &bad("09:60–10:00")),
+            err(7, "时段", &bad("23:00–24:30")),
+            err(8, "时段", &bad("09:00–11:30–12:00")),
+            err(9, "时段", &bad("09:00/11:30")),
+            err(10, "时段", "必须填写"),
+        ]
+    );
+    // A bad slot on a row without an actual load is not looked at.
+    let bytes = plan(&[("9点", "1", ""), ("00:00–24:00", "2", "5")]);
+    assert_eq!(read_actuals(&bytes).unwrap(), [actual(3, "2", 0, 1440, 5)]);
+}
+
+#[test]
+fn actuals_bad_loads() {
+    let bytes = plan(&[
+        ("09:00–11:30", "1", "12.5"),
+        ("09:00–11:30", "2", "一百"),
+        ("09:00–11:30", "3", "-3"),
+        ("09:00–11:30", "4", "10000001"),
+        ("09:00–11:30", "5", "800 kW"),
+        ("09:00–11:30", "6", "12.0"),
+    ]);
+    let col = "实际负荷（千瓦）";
+    assert_eq!(
+        actual_errors(&bytes),
+        [
+            err(2, col, "“12.5”不是整数：请填写以千瓦为单位的整数"),
+            err(3, col, "“一百”不是数字：请填写以千瓦为单位的整数"),
+            err(4, col, "不能为负数"),
+            err(5, col, "超出上限：不能超过 10000000 千瓦"),
+        ]
+    );
+    // Typed cells: decimals, negatives, too large, a boolean, an error value.
+    let bytes = typed_plan(PLAN_HEAD, |ws| {
+        for (r, kw) in [99.5, -1.0, 1e7 + 1.0, 0.0, 1e7].into_iter().enumerate() {
+            let r = r as u32 + 1;
+            ws.write_string(r, 1, "09:00–11:30").unwrap();
+            ws.write_string(r, 3, format!("{r}")).unwrap();
+            ws.write_number(r, 10, kw).unwrap();
+        }
+        ws.write_string(6, 1, "09:00–11:30").unwrap();
+        ws.write_string(6, 3, "6").unwrap();
+        ws.write_boolean(6, 10, true).unwrap();
+    });
+    assert_eq!(
+        actual_errors(&bytes),
+        [
+            err(2, col, "“99.5”不是整数：请填写以千瓦为单位的整数"),
+            err(3, col, "不能为负数"),
+            err(4, col, "超出上限：不能超过 10000000 千瓦"),
+            err(7, col, "“是”不是数字：请填写以千瓦为单位的整数"),
+        ]
+    );
+    let bytes = typed_plan(PLAN_HEAD, |ws| {
+        for (r, kw) in [0.0, 1e7].into_iter().enumerate() {
+            let r = r as u32 + 1;
+            ws.write_string(r, 1, "09:00–11:30").unwrap();
+            ws.write_string(r, 3, format!("{r}")).unwrap();
+            ws.write_number(r, 10, kw).unwrap();
+        }
+    });
+    assert_eq!(
+        read_actuals(&bytes).unwrap(),
+        [
+            actual(2, "1", 540, 690, 0),
+            actual(3, "2", 540, 690, 10_000_000)
+        ]
+    );
+}
+
+#[test]
+fn actuals_account_numbers() {
+    let bytes = typed_plan(PLAN_HEAD, |ws| {
+        ws.write_string(1, 1, "09:00–11:30").unwrap();
+        ws.write_number(1, 3, 330100000001.0).unwrap();
+        ws.write_number(1, 10, 5.0).unwrap();
+        ws.write_string(2, 1, "09:00–11:30").unwrap();
+        ws.write_number(2, 3, 1e15).unwrap();
+        ws.write_number(2, 10, 5.0).unwrap();
+        ws.write_string(3, 1, "09:00–11:30").unwrap();
+        ws.write_string(3, 3, "AB 12").unwrap();
+        ws.write_number(3, 10, 5.0).unwrap();
+        ws.write_string(4, 1, "09:00–11:30").unwrap();
+        ws.write_number(4, 10, 5.0).unwrap();
+    });
+    assert_eq!(
+        actual_errors(&bytes),
+        [
+            err(
+                3,
+                "用户编号",
+                "用户编号被存成了数字，末几位可能已丢失：请将该列设为文本格式后重新填写"
+            ),
+            err(4, "用户编号", "用户编号应为 1 到 40 位字母、数字或“-”"),
+            err(5, "用户编号", "必须填写"),
+        ]
+    );
+}
+
+#[test]
+fn actuals_the_same_account_and_slot_twice() {
+    let bytes = plan(&[
+        ("09:00–11:30", "1001", "10"),
+        ("14:00–17:00", "1001", "10"),
+        ("09:00–11:30", "1002", "10"),
+        ("9:00-11:30", " 1001 ", "20"),
+        ("09:00–11:30", "1002", ""),
+        ("14:00–17:00", "1001", "x"),
+        ("09:00–11:30", "1001", "30"),
+    ]);
+    let dup = |n: usize| format!("与第 {n} 行重复：同一用户编号在同一时段只能填写一行");
+    assert_eq!(
+        actual_errors(&bytes),
+        [
+            err(5, "用户编号", &dup(2)),
+            err(7, "用户编号", &dup(3)),
+            err(
+                7,
+                "实际负荷（千瓦）",
+                "“x”不是数字：请填写以千瓦为单位的整数"
+            ),
+            err(8, "用户编号", &dup(2)),
+        ]
+    );
+    // The same account in different slots, and an empty actual beside a
+    // filled one, are fine.
+    let bytes = plan(&[
+        ("09:00–11:30", "1001", "10"),
+        ("14:00–17:00", "1001", "10"),
+        ("09:00–11:30", "1001", ""),
+    ]);
+    assert_eq!(
+        read_actuals(&bytes).unwrap(),
+        [
+            actual(2, "1001", 540, 690, 10),
+            actual(3, "1001", 840, 1020, 10)
+        ]
+    );
+}
+
+#[test]
+fn actuals_columns() {
+    // Only 时段, 用户编号 and 实际负荷 are needed, in any order, with the
+    // other accepted headers.
+    let bytes = book(&[(
+        ACTUALS_SHEET,
+        &[
+            &["实际负荷(kW)", "备注", " 户号 ", "时段"],
+            &["12", "x", "1001", "09:00-11:30"],
+        ],
+    )]);
+    assert_eq!(
+        read_actuals(&bytes).unwrap(),
+        [actual(2, "1001", 540, 690, 12)]
+    );
+    // Missing columns stop the read before any row is looked at.
+    let bytes = book(&[(
+        ACTUALS_SHEET,
+        &[
+            &["日期", "用户编号", "错峰负荷（千瓦）"],
+            &["2025-07-21", "1001", "x"],
+        ],
+    )]);
+    assert_eq!(
+        actual_errors(&bytes),
+        [
+            err(
+                1,
+                "时段",
+                "缺少必填列“时段”，请使用从方案页面下载的错峰安排"
+            ),
+            err(
+                1,
+                "实际负荷（千瓦）",
+                "缺少必填列“实际负荷（千瓦）”（也可写作“实际负荷”、“实际负荷（kW）”），请使用从方案页面下载的错峰安排"
+            ),
+        ]
+    );
+    // A repeated column.
+    let bytes = book(&[(
+        ACTUALS_SHEET,
+        &[
+            &["时段", "用户编号", "实际负荷（千瓦）", "实际负荷"],
+            &["09:00–11:30", "1001", "1", "2"],
+        ],
+    )]);
+    assert_eq!(
+        actual_errors(&bytes),
+        [err(
+            1,
+            "实际负荷",
+            "列“实际负荷”与列“实际负荷（千瓦）”重复：只能保留一列"
+        )]
+    );
+    // Problems read left to right as the columns stand in the sheet.
+    let bytes = book(&[(
+        ACTUALS_SHEET,
+        &[
+            &["实际负荷（千瓦）", "用户编号", "时段"],
+            &["1.5", "a b", "9点"],
+        ],
+    )]);
+    let cols: Vec<String> = actual_errors(&bytes).into_iter().map(|e| e.1).collect();
+    assert_eq!(cols, ["实际负荷（千瓦）", "用户编号", "时段"]);
+}
+
+#[test]
+fn actuals_whole_file_problems() {
+    let e = read_actuals(b"not a spreadsheet").unwrap_err();
+    assert_eq!(
+        e,
+        [CellError {
+            sheet: String::new(),
+            row: 0,
+            column: String::new(),
+            message: "无法读取文件：请上传 Excel 文件（.xlsx、.xls）或 .ods 文件".into(),
+        }]
+    );
+    let row: &[&str] = &["", "09:00–11:30", "", "1001", "", "", "", "", "", "", "5"];
+    let two = book(&[("Sheet1", &[PLAN_HEAD, row]), ("Sheet2", &[PLAN_HEAD, row])]);
+    let e = read_actuals(&two).unwrap_err();
+    assert_eq!((e.len(), e[0].row), (1, 0));
+    assert!(e[0].message.contains("“错峰安排”"), "{}", e[0].message);
+    // The named sheet beside others; the only sheet whatever its name.
+    let named = book(&[("Sheet1", &[PLAN_HEAD]), (ACTUALS_SHEET, &[PLAN_HEAD, row])]);
+    assert_eq!(read_actuals(&named).unwrap().len(), 1);
+    let other = book(&[("7月21日", &[PLAN_HEAD, row])]);
+    assert_eq!(read_actuals(&other).unwrap().len(), 1);
+    // Nothing filled: an empty sheet, headers only, or no actual load.
+    let empty = book(&[(ACTUALS_SHEET, &[])]);
+    let headers = plan(&[]);
+    let unfilled = plan(&[("09:00–11:30", "1001", ""), ("14:00–17:00", "1001", " ")]);
+    for b in [empty, headers, unfilled] {
+        assert_eq!(
+            read_actuals(&b).unwrap_err(),
+            [CellError {
+                sheet: ACTUALS_SHEET.into(),
+                row: 0,
+                column: String::new(),
+                message: "没有填写实际负荷".into(),
+            }]
+        );
+    }
+}

@@ -714,6 +714,56 @@ impl Store {
         Ok(())
     }
 
+    /// Records several actual loads of an issued plan at once, all or nothing:
+    /// (slot id, account number, kW).
+    pub async fn record_power_actuals(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        rows: &[(i64, String, i64)],
+    ) -> Result<usize> {
+        if let Some((_, no, _)) = rows
+            .iter()
+            .find(|(_, _, kw)| !(0..=10_000_000).contains(kw))
+        {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                "actual_kw",
+                format!("用户编号 {no} 的实际负荷应为 0 至 10000000 千瓦"),
+            )]));
+        }
+        let mut tx = self.begin().await?;
+        for (slot, no, kw) in rows {
+            let n = sqlx::query(
+                "UPDATE power_assignments SET actual_kw = $4 WHERE plan_id = $1 AND slot_id = $2 \
+                 AND account_id = (SELECT id FROM power_accounts WHERE account_no = $3) \
+                 AND EXISTS (SELECT 1 FROM power_plans p WHERE p.id = $1 AND p.status = 'issued')",
+            )
+            .bind(plan_id)
+            .bind(slot)
+            .bind(no)
+            .bind(kw)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            one_row_or_conflict(
+                n,
+                &format!("用户编号 {no} 在该时段没有错峰安排，或方案尚未下达"),
+            )?;
+        }
+        audit::record(
+            &mut tx,
+            actor,
+            "power_plan",
+            &plan_id.to_string(),
+            "actuals",
+            None,
+            Some(&serde_json::json!({"rows": rows.len()})),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rows.len())
+    }
+
     /// The issued plans an enterprise sheds in, newest first, with only its
     /// own accounts' assignments; and whether it acknowledged each.
     pub async fn power_notices(&self, credit_code: &str) -> Result<Vec<(PlanRecord, bool)>> {

@@ -68,7 +68,7 @@ pub fn router() -> Router<Shared> {
         crate::per_mu::api_data, crate::per_mu::api_list, crate::per_mu::api_create, crate::per_mu::api_get,
         crate::per_mu::api_action, crate::per_mu::api_results, crate::per_mu::api_credit_events,
         crate::power::api_accounts, crate::power::api_create_plan, crate::power::api_plans, crate::power::api_plan,
-        crate::power::api_issue
+        crate::power::api_issue, crate::power::api_update_plan
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
@@ -96,7 +96,7 @@ pub fn router() -> Router<Shared> {
         crate::per_mu::PerMuDataIn, crate::per_mu::WrittenJson, crate::per_mu::PerMuEvaluationJson, crate::per_mu::PerMuEvaluationIn,
         crate::per_mu::PerMuActionIn, crate::per_mu::PerMuItemJson, crate::per_mu::PerMuResultsJson, crate::per_mu::CreditEventIn,
         crate::power::AccountIn, crate::power::AccountsWritten, crate::power::SlotIn, crate::power::PlanIn,
-        crate::power::AssignmentJson, crate::power::SlotJson, crate::power::PlanJson
+        crate::power::AssignmentJson, crate::power::SlotJson, crate::power::PlanJson, crate::power::PlanSlotsIn
     )),
     modifiers(&BearerAuth, &ErrorResponses)
 )]

@@ -269,11 +269,14 @@ const ROUTES: &[Route] = &[
     at("POST", "/power/plans", Admin, 422),
     r("GET", "/power/plans/{id}", "/power/plans/{plan}", Campaign, 200),
     r("POST", "/power/plans/{id}/issue", "/power/plans/999999/issue", Admin, 409),
+    r("POST", "/power/plans/{id}/edit", "/power/plans/{plan}/edit", Admin, 422),
     r("POST", "/power/plans/{id}/actuals", "/power/plans/{plan}/actuals", Admin, 422),
+    r("POST", "/power/plans/{id}/actuals/import", "/power/plans/{plan}/actuals/import", Admin, 400),
     r("GET", "/power/plans/{id}/export.xlsx", "/power/plans/{plan}/export.xlsx", Campaign, 200),
     // A draft plan has nothing to acknowledge yet.
     r("POST", "/power/plans/{id}/ack", "/power/plans/{plan}/ack", Requests, 404),
     at("GET", "/power/summary", Campaign, 200),
+    at("GET", "/power/summary.xlsx", Campaign, 200),
     at("GET", "/power/accounts", Campaign, 200),
     at("POST", "/power/accounts", Admin, 422),
     at("GET", "/power/accounts/template.xlsx", Admin, 200),
@@ -377,6 +380,7 @@ const ROUTES: &[Route] = &[
     at("GET", "/api/v1/power/plans", Campaign, 200),
     at("POST", "/api/v1/power/plans", Admin, 400),
     r("GET", "/api/v1/power/plans/{id}", "/api/v1/power/plans/{plan}", Campaign, 200),
+    r("PUT", "/api/v1/power/plans/{id}", "/api/v1/power/plans/{plan}", Admin, 400),
     r("POST", "/api/v1/power/plans/{id}/issue", "/api/v1/power/plans/999999/issue", Admin, 409),
 ];
 

@@ -220,11 +220,62 @@ async fn the_worked_example_rotation_recomputation_and_acknowledgement() {
     assert_eq!(r.status(), 303);
     let (_, n) = get_json(&app, &token, "/api/v1/notifications/count").await;
     assert_eq!(n["total"], 0);
-    // The summary: planned kWh per enterprise, acknowledgements.
-    let (ac, _) = app.login("admin").await;
+    // Actual loads from the filled export: all or nothing, rows named.
+    let (ac, acsrf) = app.login("admin").await;
+    let book = |rows: &[(&str, &str, &str)]| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet().set_name("错峰安排").unwrap();
+        for (k, h) in ["时段", "用户编号", "实际负荷（千瓦）"].iter().enumerate() {
+            ws.write_string(0, k as u16, *h).unwrap();
+        }
+        for (r, (slot, no, kw)) in rows.iter().enumerate() {
+            ws.write_string(r as u32 + 1, 0, *slot).unwrap();
+            ws.write_string(r as u32 + 1, 1, *no).unwrap();
+            ws.write_string(r as u32 + 1, 2, *kw).unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    let upload = |bytes: Vec<u8>| {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("实际负荷.xlsx"),
+        );
+        ac.post(url(&format!(
+            "/power/plans/{}/actuals/import?csrf={acsrf}",
+            p0["id"]
+        )))
+        .multipart(form)
+        .send()
+    };
+    let r = upload(book(&[
+        ("09:00–10:00", "R", "300"),
+        ("09:00–10:00", "P", "10"),
+        ("13:00–14:00", "D2", "0"),
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("第 3 行“用户编号”") && body.contains("第 4 行“时段”"),
+        "{body}"
+    );
+    let r = upload(book(&[
+        ("09:00–10:00", "R", "300"),
+        ("09:00-10:00", "D2", "0"),
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 303);
+    // The summary: planned kWh per enterprise, acknowledgements, R kept running.
     let (s, page) = text(&ac, url("/power/summary?period=2006年夏季有序用电")).await;
     assert_eq!(s, 200);
     assert!(page.contains("id=\"summary\""), "{page}");
+    let rows = app.store.power_summary("2006年夏季有序用电").await.unwrap();
+    let r0 = rows.iter().find(|r| r.credit_code == c[0]).unwrap();
+    assert_eq!((r0.not_complied, r0.planned_kw_min), (1, 300 * 60));
+    let r2 = rows.iter().find(|r| r.credit_code == c[2]).unwrap();
+    assert_eq!((r2.not_complied, r2.acknowledged), (0, 1));
     // The power company's export.
     let x = ac
         .get(url(&format!("/power/plans/{}/export.xlsx", p0["id"])))
@@ -232,4 +283,107 @@ async fn the_worked_example_rotation_recomputation_and_acknowledgement() {
         .await
         .unwrap();
     assert_eq!(x.status(), 200);
+}
+
+#[tokio::test]
+async fn changing_an_earlier_plan_recomputes_the_later_drafts_but_not_issued_ones() {
+    let app = spawn_app().await;
+    let c = firms(&app).await;
+    let admin = app.token("admin").await;
+    let http = reqwest::Client::new();
+    let url = |p: &str| app.url(p);
+    // Two unclassified accounts of the same tax per kWh (none): the account number decides.
+    let (s, _) = post(&http, url("/api/v1/power/accounts"), &admin, json!([
+        {"account_no": "A-1", "credit_code": c[0], "contract_kw": 100, "peak_kw": 100, "security_kw": 0},
+        {"account_no": "A-2", "credit_code": c[1], "contract_kw": 100, "peak_kw": 100, "security_kw": 0},
+    ])).await;
+    assert_eq!(s, 200);
+    let plan = |date: &str, gap: i64| {
+        json!({"period": "夏季", "date": date,
+        "slots": [{"start": "09:00", "end": "10:00", "gap_kw": gap, "forecast_max_kw": 10000}]})
+    };
+    let (_, first) = post(
+        &http,
+        url("/api/v1/power/plans"),
+        &admin,
+        plan("2006-07-10", 100),
+    )
+    .await;
+    let (_, second) = post(
+        &http,
+        url("/api/v1/power/plans"),
+        &admin,
+        plan("2006-07-11", 100),
+    )
+    .await;
+    let (_, third) = post(
+        &http,
+        url("/api/v1/power/plans"),
+        &admin,
+        plan("2006-07-12", 100),
+    )
+    .await;
+    // Rotation: A-1, then A-2 (A-1 has shed), then A-1 again (equal energy: the number).
+    assert_eq!(
+        assignments(&first["slots"][0]),
+        vec![("A-1".to_string(), 100)]
+    );
+    assert_eq!(
+        assignments(&second["slots"][0]),
+        vec![("A-2".to_string(), 100)]
+    );
+    assert_eq!(
+        assignments(&third["slots"][0]),
+        vec![("A-1".to_string(), 100)]
+    );
+    // Issue the third; then the first day's gap vanishes: the second day goes back to A-1,
+    // the issued third keeps its assignment.
+    assert_eq!(
+        post(
+            &http,
+            url(&format!("/api/v1/power/plans/{}/issue", third["id"])),
+            &admin,
+            json!({})
+        )
+        .await
+        .0,
+        200
+    );
+    let r = http
+        .put(url(&format!("/api/v1/power/plans/{}", first["id"])))
+        .bearer_auth(&admin)
+        .json(&json!({"slots": [{"start": "09:00", "end": "10:00", "gap_kw": 0, "forecast_max_kw": 10000}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (_, second) = get_json(
+        &app,
+        &admin,
+        &format!("/api/v1/power/plans/{}", second["id"]),
+    )
+    .await;
+    assert_eq!(
+        assignments(&second["slots"][0]),
+        vec![("A-1".to_string(), 100)]
+    );
+    let (_, third) = get_json(
+        &app,
+        &admin,
+        &format!("/api/v1/power/plans/{}", third["id"]),
+    )
+    .await;
+    assert_eq!(
+        assignments(&third["slots"][0]),
+        vec![("A-1".to_string(), 100)]
+    );
+    // An issued plan cannot change.
+    let r = http
+        .put(url(&format!("/api/v1/power/plans/{}", third["id"])))
+        .bearer_auth(&admin)
+        .json(&json!({"slots": [{"start": "09:00", "end": "10:00", "gap_kw": 5, "forecast_max_kw": 10000}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
 }

@@ -639,6 +639,23 @@ pub async fn class_list(
         return Err(AppError::Conflict("评价定稿后才能导出分类名单".into()));
     }
     let items = all_results(&st, id, &ResultQuery::default()).await?;
+    // The power accounts of each enterprise (the power company's key).
+    let mut accounts: HashMap<String, Vec<String>> = HashMap::new();
+    let mut read = 0i64;
+    loop {
+        let (page, total) = st.store.power_accounts(None, read, 5000).await?;
+        read += page.len() as i64;
+        let done = page.is_empty();
+        for a in page {
+            accounts
+                .entry(a.account.credit_code)
+                .or_default()
+                .push(a.account.account_no);
+        }
+        if done || read >= total {
+            break;
+        }
+    }
     let headers = [
         "统一社会信用代码",
         "企业名称",
@@ -656,7 +673,7 @@ pub async fn class_list(
         .into_iter()
         .map(|x| {
             vec![
-                x.credit_code.into(),
+                x.credit_code.clone().into(),
                 x.name.into(),
                 x.township.into(),
                 x.group.label().into(),
@@ -665,8 +682,11 @@ pub async fn class_list(
                 x.rank
                     .map_or_else(|| Cell::from(""), |r| Cell::Int(r as i64)),
                 x.total.map(points).unwrap_or_default().into(),
-                // Power account numbers come with the orderly-power accounts.
-                Cell::from(""),
+                accounts
+                    .get(&x.credit_code)
+                    .map(|v| v.join("、"))
+                    .unwrap_or_default()
+                    .into(),
             ]
         })
         .collect();

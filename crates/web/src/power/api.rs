@@ -20,7 +20,7 @@ pub fn api_router() -> axum::Router<Shared> {
     axum::Router::new()
         .route("/v1/power/accounts", post(api_accounts))
         .route("/v1/power/plans", get(api_plans).post(api_create_plan))
-        .route("/v1/power/plans/{id}", get(api_plan))
+        .route("/v1/power/plans/{id}", get(api_plan).put(api_update_plan))
         .route("/v1/power/plans/{id}/issue", post(api_issue))
 }
 
@@ -272,6 +272,33 @@ pub async fn api_plan(
         .power_plan(id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("编号为 {id} 的有序用电方案")))?;
+    Ok(Json(plan_json(&p)))
+}
+
+/// New slots for a draft plan.
+#[derive(Deserialize, ToSchema)]
+pub struct PlanSlotsIn {
+    slots: Vec<SlotIn>,
+}
+
+/// Replaces a draft plan's slots; the period's later drafts are recomputed.
+#[utoipa::path(put, path = "/api/v1/power/plans/{id}", tag = "power", params(("id" = i64, Path)), request_body = PlanSlotsIn,
+    security(("bearer" = [])), responses((status = 200, body = PlanJson)))]
+pub async fn api_update_plan(
+    State(st): State<Shared>,
+    u: ApiCan<need::Administer>,
+    Path(id): Path<i64>,
+    Json(v): Json<Value>,
+) -> Result<Json<PlanJson>, ApiError> {
+    let i: PlanSlotsIn = serde_json::from_value(v)
+        .map_err(|e| AppError::BadRequest(format!("请求内容无效：{e}")))?;
+    let slots = slots_of(
+        &i.slots
+            .into_iter()
+            .map(|s| (s.start, s.end, s.gap_kw, s.forecast_max_kw))
+            .collect::<Vec<_>>(),
+    )?;
+    let p = st.store.update_power_plan(&u.0.actor(), id, &slots).await?;
     Ok(Json(plan_json(&p)))
 }
 

@@ -22,10 +22,16 @@ pub fn router() -> Router<Shared> {
         .route("/power/plans", post(pages::create))
         .route("/power/plans/{id}", get(pages::plan))
         .route("/power/plans/{id}/issue", post(pages::issue))
+        .route("/power/plans/{id}/edit", post(pages::edit))
         .route("/power/plans/{id}/actuals", post(pages::actual))
+        .route(
+            "/power/plans/{id}/actuals/import",
+            post(pages::import_actuals),
+        )
         .route("/power/plans/{id}/export.xlsx", get(pages::export))
         .route("/power/plans/{id}/ack", post(notices::acknowledge))
         .route("/power/summary", get(pages::summary))
+        .route("/power/summary.xlsx", get(pages::summary_export))
         .route(
             "/power/accounts",
             get(pages::accounts).post(pages::save_account),

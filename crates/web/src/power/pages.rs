@@ -51,12 +51,8 @@ pub async fn periods(
     })
 }
 
-/// Creates a plan from the form's slot rows (start.N, end.N, gap.N, max.N; empty rows skipped).
-pub async fn create(
-    State(st): State<Shared>,
-    page: Can<need::Administer>,
-    Form(f): Form<HashMap<String, String>>,
-) -> Result<Response, AppError> {
+/// The slots of a form's rows (start.N, end.N, gap.N, max.N; empty rows skipped).
+fn form_slots(f: &HashMap<String, String>) -> Result<Vec<domain::power::Slot>, AppError> {
     let get = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
     let mut rows = vec![];
     let mut errs = vec![];
@@ -82,12 +78,36 @@ pub async fn create(
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
-    let slots = slots_of(&rows)?;
+    slots_of(&rows)
+}
+
+/// Creates a plan from the form.
+pub async fn create(
+    State(st): State<Shared>,
+    page: Can<need::Administer>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let get = |k: &str| f.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let slots = form_slots(&f)?;
     let p = st
         .store
         .create_power_plan(&page.user.actor(), &get("period"), &get("date"), &slots)
         .await?;
     Ok(Redirect::to(&format!("/power/plans/{}", p.id)).into_response())
+}
+
+/// Changes a draft plan's slots; the period's later drafts are recomputed.
+pub async fn edit(
+    State(st): State<Shared>,
+    page: Can<need::Administer>,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let slots = form_slots(&f)?;
+    st.store
+        .update_power_plan(&page.user.actor(), id, &slots)
+        .await?;
+    Ok(Redirect::to(&format!("/power/plans/{id}")).into_response())
 }
 
 /// A bar segment of the slot × class chart.
@@ -245,6 +265,85 @@ pub async fn actual(
     Ok(Redirect::to(&format!("/power/plans/{id}#assignments")).into_response())
 }
 
+/// Imports actual loads: the plan's export with 实际负荷 filled in; every row
+/// or none (each must match an assignment of this issued plan).
+pub async fn import_actuals(
+    State(st): State<Shared>,
+    page: Can<need::Administer>,
+    Path(id): Path<i64>,
+    mut form: Multipart,
+) -> Result<Response, AppError> {
+    let bytes = upload(&mut form).await?;
+    let rows = office::power::read_actuals(&bytes).map_err(cell_errors)?;
+    let plan = st
+        .store
+        .power_plan(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("编号为 {id} 的有序用电方案")))?;
+    let mut errs = vec![];
+    let mut list = vec![];
+    for r in &rows {
+        match plan
+            .slots
+            .iter()
+            .find(|s| s.slot.start == r.start && s.slot.end == r.end)
+        {
+            Some(s) if s.assignments.iter().any(|a| a.account_no == r.account_no) => {
+                list.push((s.id, r.account_no.clone(), r.actual_kw))
+            }
+            Some(_) => errs.push(FieldError::new(
+                &format!("第 {} 行“用户编号”", r.row),
+                format!("该时段没有用户编号 {} 的错峰安排", r.account_no),
+            )),
+            None => errs.push(FieldError::new(
+                &format!("第 {} 行“时段”", r.row),
+                "本方案没有这个时段",
+            )),
+        }
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    st.store
+        .record_power_actuals(&page.user.actor(), id, &list)
+        .await?;
+    Ok(Redirect::to(&format!("/power/plans/{id}#assignments")).into_response())
+}
+
+async fn upload(form: &mut Multipart) -> Result<Vec<u8>, AppError> {
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?
+    {
+        if field.name() == Some("file") {
+            let b = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?;
+            if !b.is_empty() {
+                return Ok(b.to_vec());
+            }
+        }
+    }
+    Err(AppError::BadRequest("请选择要导入的 Excel 文件".into()))
+}
+
+fn cell_errors(errs: Vec<office::import::CellError>) -> AppError {
+    AppError::Invalid(
+        errs.into_iter()
+            .map(|e| {
+                let at = match (e.row, e.column.as_str()) {
+                    (0, _) => e.sheet.clone(),
+                    (r, "") => format!("第 {r} 行"),
+                    (r, c) => format!("第 {r} 行“{c}”"),
+                };
+                FieldError::new(&at, e.message)
+            })
+            .collect(),
+    )
+}
+
 /// The plan by account number and feeder, for the power company.
 pub async fn export(
     State(st): State<Shared>,
@@ -374,6 +473,69 @@ pub async fn summary(
         rows,
         spread,
     })
+}
+
+/// The period summary as a workbook.
+pub async fn summary_export(
+    State(st): State<Shared>,
+    _page: Can<need::ReadCampaign>,
+    Query(q): Query<SummaryQuery>,
+) -> Result<Response, AppError> {
+    let period = match q.period.filter(|p| !p.trim().is_empty()) {
+        Some(p) => p,
+        None => st
+            .store
+            .power_periods()
+            .await?
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
+    };
+    let rows = st
+        .store
+        .power_summary(&period)
+        .await?
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::from(r.credit_code),
+                r.name.into(),
+                if r.class.is_empty() {
+                    "未评价".to_string()
+                } else {
+                    r.class
+                }
+                .into(),
+                Cell::Int(r.planned_kw_min / 60),
+                hours(r.minutes).into(),
+                Cell::Int(r.plans),
+                Cell::Int(r.acknowledged),
+                Cell::Int(r.not_complied),
+            ]
+        })
+        .collect();
+    let headers = [
+        "统一社会信用代码",
+        "企业名称",
+        "类别",
+        "错峰电量（千瓦时）",
+        "错峰小时",
+        "方案数",
+        "已签收",
+        "未执行时段",
+    ]
+    .map(String::from)
+    .to_vec();
+    let bytes = crate::layout::write_xlsx(&[Sheet {
+        name: "汇总".into(),
+        headers,
+        rows,
+    }])?;
+    Ok(crate::layout::xlsx_download(
+        bytes,
+        "power-summary.xlsx",
+        &format!("{period}汇总.xlsx"),
+    ))
 }
 
 #[derive(Deserialize, Default)]
