@@ -216,7 +216,7 @@ pub struct Standing {
 }
 
 impl Standing {
-    /// The tier: 1 D, 2 C, 3 T or unclassified, 4 B, 5 A (restricted is 0).
+    /// The class's place: 1 D, 2 C, 3 T or unclassified, 4 B, 5 A.
     fn tier(&self) -> u8 {
         match self.class {
             Some(Class::D) => 1,
@@ -288,9 +288,9 @@ pub fn assign(
                 standing.get(&a.credit_code).unwrap_or(&none),
                 standing.get(&b.credit_code).unwrap_or(&none),
             );
-            let tier = |acc: &Account, s: &Standing| if acc.restricted { 0 } else { s.tier() };
-            tier(a, sa)
-                .cmp(&tier(b, sb))
+            // Restricted first; then the class (also among the restricted).
+            (!a.restricted, sa.tier())
+                .cmp(&(!b.restricted, sb.tier()))
                 .then_with(|| {
                     shed_so_far
                         .get(&a.account_no)

@@ -127,6 +127,31 @@ fn the_classes_go_d_c_unclassified_b_a() {
 }
 
 #[test]
+fn restricted_accounts_go_first_and_among_them_the_classes_still_count() {
+    let mut ra = acc("RA", "a", 100, 0);
+    ra.restricted = true;
+    let mut rd = acc("RD", "d", 100, 0);
+    rd.restricted = true;
+    let accounts = [acc("D1", "d", 100, 0), ra, rd];
+    let st = HashMap::from([
+        ("a".to_string(), standing(Some(Class::A), 1, 1)),
+        ("d".to_string(), standing(Some(Class::D), 1, 1)),
+    ]);
+    let out = assign(
+        &[slot("08:00", "09:00", 300, 1000)],
+        &accounts,
+        &st,
+        &mut HashMap::new(),
+    );
+    let order: Vec<_> = out[0]
+        .assignments
+        .iter()
+        .map(|a| a.account_no.as_str())
+        .collect();
+    assert_eq!(order, vec!["RD", "RA", "D1"]);
+}
+
+#[test]
 fn rotation_by_energy_already_shed_across_slots_and_plans() {
     let accounts = [acc("D1", "d1", 100, 0), acc("D2", "d2", 100, 0)];
     let st = HashMap::from([

@@ -317,16 +317,21 @@ pub fn bench_lines(e: &PerMuEvaluation) -> Vec<BenchLine> {
                     sums: if v.overridden {
                         "活动办公室设定".into()
                     } else {
-                        let (scale, den_unit) = match i.parts() {
-                            (_, d, 1000) => (1000i128, format!("{}（千分之一亩）", d.label())),
-                            (_, d, _) => (1, d.label().to_string()),
+                        let (n, d, scale) = i.parts();
+                        // Land is kept in thousandths of a mu: shown in 亩.
+                        let den = if scale == 1000 {
+                            domain::format::mu(v.denominator_sum as i64)
+                        } else {
+                            domain::format::yuan_grouped(v.denominator_sum as i64)
                         };
                         format!(
-                            "{} ÷ {} = {} ÷ {}",
-                            i.parts().0.label(),
-                            den_unit,
-                            domain::format::yuan_grouped((v.numerator_sum / scale) as i64),
-                            domain::format::yuan_grouped(v.denominator_sum as i64)
+                            "{}合计 ÷ {}合计 = {} ÷ {}",
+                            n.label(),
+                            d.label(),
+                            domain::format::yuan_grouped(
+                                (v.numerator_sum / i128::from(scale)) as i64
+                            ),
+                            den
                         )
                     },
                 });
