@@ -380,6 +380,28 @@ async fn stats_export(
     ))
 }
 
+/// The bytes of a multipart upload's `file` field (every import form).
+pub(crate) async fn uploaded_bytes(form: &mut Multipart) -> Result<Vec<u8>, AppError> {
+    Ok(uploaded_file(form).await?.1)
+}
+
+/// A workbook's problems as field errors named by sheet, row and column
+/// (第 3 行“列名”), for the imports that answer with an error page.
+pub(crate) fn cell_errors(errs: Vec<CellError>) -> AppError {
+    AppError::Invalid(
+        errs.into_iter()
+            .map(|e| {
+                let at = match (e.row, e.column.as_str()) {
+                    (0, _) => e.sheet.clone(),
+                    (r, "") => format!("第 {r} 行"),
+                    (r, c) => format!("第 {r} 行“{c}”"),
+                };
+                domain::users::FieldError::new(&at, e.message)
+            })
+            .collect(),
+    )
+}
+
 /// The file of a multipart upload's `file` field: its name and bytes.
 async fn uploaded_file(form: &mut Multipart) -> Result<(String, Vec<u8>), AppError> {
     while let Some(field) = form

@@ -283,21 +283,8 @@ pub async fn import(
     Path(id): Path<i64>,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
-    let bytes = uploaded_file(&mut form).await?;
-    let rows = office::ballots::read(&bytes).map_err(|errs| {
-        AppError::Invalid(
-            errs.into_iter()
-                .map(|e| {
-                    let at = match (e.row, e.column.as_str()) {
-                        (0, _) => e.sheet.clone(),
-                        (r, "") => format!("第 {r} 行"),
-                        (r, c) => format!("第 {r} 行“{c}”"),
-                    };
-                    FieldError::new(&at, e.message)
-                })
-                .collect(),
-        )
-    })?;
+    let bytes = crate::imports::uploaded_bytes(&mut form).await?;
+    let rows = office::ballots::read(&bytes).map_err(crate::imports::cell_errors)?;
     let ballots: Vec<NewBallot> = rows
         .iter()
         .map(|r| NewBallot::of(r.group, &r.respondent, &r.unit, r.level, &r.comment))
@@ -335,24 +322,4 @@ pub async fn import(
             e => e.into(),
         })?;
     Ok(Redirect::to(&format!("/evaluations/{id}/ballots?saved={n}")).into_response())
-}
-
-/// The file of a multipart upload's `file` field.
-async fn uploaded_file(form: &mut Multipart) -> Result<Vec<u8>, AppError> {
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?
-    {
-        if field.name() == Some("file") {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?;
-            if !bytes.is_empty() {
-                return Ok(bytes.to_vec());
-            }
-        }
-    }
-    Err(AppError::BadRequest("请选择要导入的 Excel 文件".into()))
 }

@@ -256,37 +256,8 @@ pub async fn import(
     page: Can<need::Administer>,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
-    let mut bytes = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?
-    {
-        if field.name() == Some("file") {
-            let b = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?;
-            if !b.is_empty() {
-                bytes = Some(b.to_vec());
-            }
-        }
-    }
-    let bytes = bytes.ok_or_else(|| AppError::BadRequest("请选择要导入的 Excel 文件".into()))?;
-    let rows = office::per_mu::read(&bytes).map_err(|errs| {
-        AppError::Invalid(
-            errs.into_iter()
-                .map(|e| {
-                    let at = match (e.row, e.column.as_str()) {
-                        (0, _) => e.sheet.clone(),
-                        (r, "") => format!("第 {r} 行"),
-                        (r, c) => format!("第 {r} 行“{c}”"),
-                    };
-                    FieldError::new(&at, e.message)
-                })
-                .collect(),
-        )
-    })?;
+    let bytes = crate::imports::uploaded_bytes(&mut form).await?;
+    let rows = office::per_mu::read(&bytes).map_err(crate::imports::cell_errors)?;
     let patches: Vec<DataPatch> = rows
         .iter()
         .map(|r| DataPatch {

@@ -273,8 +273,8 @@ pub async fn import_actuals(
     Path(id): Path<i64>,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
-    let bytes = upload(&mut form).await?;
-    let rows = office::power::read_actuals(&bytes).map_err(cell_errors)?;
+    let bytes = crate::imports::uploaded_bytes(&mut form).await?;
+    let rows = office::power::read_actuals(&bytes).map_err(crate::imports::cell_errors)?;
     let plan = st
         .store
         .power_plan(id)
@@ -308,40 +308,6 @@ pub async fn import_actuals(
         .record_power_actuals(&page.user.actor(), id, &list)
         .await?;
     Ok(Redirect::to(&format!("/power/plans/{id}#assignments")).into_response())
-}
-
-async fn upload(form: &mut Multipart) -> Result<Vec<u8>, AppError> {
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?
-    {
-        if field.name() == Some("file") {
-            let b = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?;
-            if !b.is_empty() {
-                return Ok(b.to_vec());
-            }
-        }
-    }
-    Err(AppError::BadRequest("请选择要导入的 Excel 文件".into()))
-}
-
-fn cell_errors(errs: Vec<office::import::CellError>) -> AppError {
-    AppError::Invalid(
-        errs.into_iter()
-            .map(|e| {
-                let at = match (e.row, e.column.as_str()) {
-                    (0, _) => e.sheet.clone(),
-                    (r, "") => format!("第 {r} 行"),
-                    (r, c) => format!("第 {r} 行“{c}”"),
-                };
-                FieldError::new(&at, e.message)
-            })
-            .collect(),
-    )
 }
 
 /// The plan by account number and feeder, for the power company.
@@ -632,37 +598,8 @@ pub async fn import_accounts(
     page: Can<need::Administer>,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
-    let mut bytes = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?
-    {
-        if field.name() == Some("file") {
-            let b = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?;
-            if !b.is_empty() {
-                bytes = Some(b.to_vec());
-            }
-        }
-    }
-    let bytes = bytes.ok_or_else(|| AppError::BadRequest("请选择要导入的 Excel 文件".into()))?;
-    let rows = office::power::read(&bytes).map_err(|errs| {
-        AppError::Invalid(
-            errs.into_iter()
-                .map(|e| {
-                    let at = match (e.row, e.column.as_str()) {
-                        (0, _) => e.sheet.clone(),
-                        (r, "") => format!("第 {r} 行"),
-                        (r, c) => format!("第 {r} 行“{c}”"),
-                    };
-                    FieldError::new(&at, e.message)
-                })
-                .collect(),
-        )
-    })?;
+    let bytes = crate::imports::uploaded_bytes(&mut form).await?;
+    let rows = office::power::read(&bytes).map_err(crate::imports::cell_errors)?;
     let accounts: Vec<Account> = rows.iter().map(|r| r.account.clone()).collect();
     let n = st
         .store
