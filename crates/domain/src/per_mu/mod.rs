@@ -160,19 +160,51 @@ pub struct Settings {
     pub weights_above: BTreeMap<Indicator, i64>,
     /// The weight of each indicator in the below-size group.
     pub weights_below: BTreeMap<Indicator, i64>,
-    /// The cap of x / B, as a decimal ("1.5").
+    /// The cap of x / B, as a decimal ("1.5"; a JSON number is accepted).
+    #[serde(deserialize_with = "decimal_text")]
     pub cap: String,
     pub shares: Shares,
     /// The smallest land of a below-size enterprise in scope (thousandths of a mu).
     pub min_land_below_millimu: i64,
     /// Benchmarks the office enters instead of the computed ones, as
-    /// decimals in the indicator's unit (rd_ratio as a fraction, e.g. "0.03").
-    #[serde(default)]
+    /// decimals in the indicator's unit (rd_ratio as a fraction, e.g. "0.03";
+    /// JSON numbers are accepted).
+    #[serde(default, deserialize_with = "decimal_map")]
     pub benchmarks_above: BTreeMap<Indicator, String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "decimal_map")]
     pub benchmarks_below: BTreeMap<Indicator, String>,
     /// Working days the 公示 lasts.
     pub notice_days: i64,
+}
+
+/// A decimal given as text or as a JSON number, kept as its text.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DecimalIn {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+impl DecimalIn {
+    fn text(self) -> String {
+        match self {
+            DecimalIn::Text(s) => s,
+            DecimalIn::Number(n) => n.to_string(),
+        }
+    }
+}
+
+fn decimal_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(DecimalIn::deserialize(d)?.text())
+}
+
+fn decimal_map<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<Indicator, String>, D::Error> {
+    Ok(BTreeMap::<Indicator, DecimalIn>::deserialize(d)?
+        .into_iter()
+        .map(|(k, v)| (k, v.text()))
+        .collect())
 }
 
 impl Default for Settings {

@@ -251,6 +251,19 @@ fn bonus_and_deduction_move_the_total_never_below_zero() {
 }
 
 #[test]
+fn settings_take_decimals_as_text_or_numbers() {
+    let s: Settings = serde_json::from_value(serde_json::json!({
+        "weights_above": {"tax_per_mu": 30}, "weights_below": {"tax_per_mu": 50},
+        "cap": 2, "shares": {"a": 20, "ab": 60, "d": 5}, "min_land_below_millimu": 3000,
+        "benchmarks_above": {"tax_per_mu": 280000.5}, "notice_days": 5
+    }))
+    .unwrap();
+    assert_eq!(s.cap, "2");
+    assert_eq!(s.benchmarks_above[&Indicator::TaxPerMu], "280000.5");
+    assert!(s.check().is_empty());
+}
+
+#[test]
 fn the_lifecycle_waits_for_results_the_notice_and_the_objections() {
     let d = |s: &str| s.parse::<NaiveDate>().unwrap();
     let t = d("2007-03-10");
