@@ -11,6 +11,7 @@ pub mod campaign;
 pub mod demo;
 pub mod enterprises;
 pub mod evaluation;
+pub mod financing;
 pub mod format;
 pub mod land;
 pub mod meetings;
