@@ -14,6 +14,7 @@ pub mod bulletins;
 pub mod campaigns;
 pub mod enterprises;
 pub mod evaluations;
+pub mod financing;
 pub mod land;
 pub mod meetings;
 pub mod org;

@@ -374,7 +374,9 @@ pub async fn run() -> anyhow::Result<()> {
             s.ensure_admin(Some(&pw)).await?;
             crate::demo::create_users(&s, &pw).await?;
             if generated {
-                println!("演示账号 admin、leader、jingmao、guotu、zhenjie、qiye 的密码：{pw}");
+                println!(
+                    "演示账号 admin、leader、jingmao、guotu、zhenjie、yinhang、qiye 的密码：{pw}"
+                );
             }
             Ok(())
         }
@@ -565,7 +567,7 @@ pub async fn run() -> anyhow::Result<()> {
                 }
                 if demo {
                     println!(
-                        "演示账号（密码相同）：leader（领导，只读）、jingmao（区经贸(交通)局）、guotu（区国土资源分局）、zhenjie（永中街道）、qiye（企业）"
+                        "演示账号（密码相同）：leader（领导，只读）、jingmao（区经贸(交通)局）、guotu（区国土资源分局）、zhenjie（永中街道）、yinhang（工商银行龙湾支行）、qiye（企业）"
                     );
                 }
             }

@@ -92,7 +92,159 @@ pub async fn load(s: &Store) -> anyhow::Result<()> {
     load_meetings(s, web::today()).await?;
     load_evaluations(s, &codes).await?;
     load_per_mu(s, &e).await?;
-    load_power(s, &e).await
+    load_power(s, &e).await?;
+    load_financing(s, &codes, web::today()).await
+}
+
+/// Financing: the template's three placeholder institutions named, and a
+/// year of needs up to today: claims, choices, contacts, credits, loans
+/// (one guaranteed), declines with reasons, unclaimed needs and a few
+/// overdue contacts, all through the checked writes.
+async fn load_financing(
+    s: &Store,
+    enterprises: &[String],
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    use store::financing::{NewNeed, NewOutcome};
+    let actor = Actor::system("演示");
+    let banks = [
+        ("bank-1", "中国工商银行温州龙湾支行"),
+        ("bank-2", "中国农业银行温州龙湾支行"),
+        ("bank-3", "温州银行龙湾支行"),
+    ];
+    for (code, name) in banks {
+        s.update_unit(
+            &actor,
+            code,
+            &store::org::UnitEdit {
+                name: name.into(),
+                kind: "financial_institution".into(),
+                note: String::new(),
+            },
+        )
+        .await?;
+    }
+    let cal = s.calendar().await?;
+    let bank = |code: &str| Viewer {
+        role: domain::users::Role::Unit,
+        unit_code: Some(code.into()),
+        enterprise_code: None,
+        actor: Actor::system(&format!("演示 {code}")),
+    };
+    let purposes = [
+        "working_capital",
+        "tech_renovation",
+        "construction",
+        "working_capital",
+        "other",
+    ];
+    let mut posted = 0;
+    for k in 0..24usize {
+        let mut on = today - chrono::Duration::days(360 - 15 * k as i64);
+        while matches!(on.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+            on += chrono::Duration::days(1);
+        }
+        let code = &enterprises[(k * 7) % enterprises.len()];
+        let ent = Viewer {
+            role: domain::users::Role::Enterprise,
+            unit_code: None,
+            enterprise_code: Some(code.clone()),
+            actor: Actor::system("演示企业"),
+        };
+        let need = s
+            .post_financing_need(
+                &ent,
+                &NewNeed {
+                    amount_yuan: 1_000_000 * (1 + (k as i64 * 7) % 20),
+                    purpose: purposes[k % purposes.len()].into(),
+                    term_months: [6, 12, 24, 36][k % 4],
+                    collateral: ["厂房抵押", "设备抵押", "信用", "担保公司担保"][k % 4].into(),
+                    ..NewNeed::default()
+                },
+                on,
+            )
+            .await?;
+        posted += 1;
+        if k % 6 == 5 {
+            continue; // nobody claims it
+        }
+        let claim_day = cal.add_working_days_provisional(on, 1).0;
+        if claim_day > today {
+            continue;
+        }
+        for b in banks.iter().cycle().skip(k % 3).take(1 + k % 3) {
+            s.claim_financing_need(&bank(b.0), need.id, &cal, claim_day)
+                .await?;
+        }
+        let first = banks[k % 3].0;
+        // With three claimants the enterprise picks the second; otherwise the
+        // first claimant is chosen when the window ends.
+        let chosen = if k % 3 == 2 {
+            let pick = banks[(k + 1) % 3].0;
+            s.choose_financing_institution(&ent, need.id, pick, &cal, claim_day)
+                .await?;
+            (pick, claim_day)
+        } else {
+            (first, domain::financing::claim_deadline(&cal, on))
+        };
+        let contact_day = cal
+            .add_working_days_provisional(chosen.1, 2 + (k as i64 % 5))
+            .0;
+        if contact_day > today || k % 8 == 7 {
+            continue; // not contacted yet (some of them overdue)
+        }
+        let record =
+            |kind: &str, amount: Option<i64>, day, reason: &str, guarantor: &str| NewOutcome {
+                kind: kind.into(),
+                amount_yuan: amount,
+                on: Some(day),
+                rate: if kind == "loan" {
+                    "5.58%".into()
+                } else {
+                    String::new()
+                },
+                guarantor: guarantor.into(),
+                reason: reason.into(),
+            };
+        s.record_financing_outcome(
+            &bank(chosen.0),
+            need.id,
+            &record("contact", None, contact_day, "", ""),
+            &cal,
+            contact_day,
+        )
+        .await?;
+        let decision_day = cal
+            .add_working_days_provisional(contact_day, 5 + (k as i64 % 9))
+            .0;
+        if decision_day > today {
+            continue;
+        }
+        let amount = need.amount_yuan * 8 / 10;
+        let outcome = match k % 4 {
+            0 => record("loan", Some(amount), decision_day, "", ""),
+            1 => record("credit", Some(need.amount_yuan), decision_day, "", ""),
+            2 => record(
+                "decline",
+                None,
+                decision_day,
+                "企业资产负债率偏高，现金流不足以覆盖还款",
+                "",
+            ),
+            _ => record(
+                "loan",
+                Some(amount),
+                decision_day,
+                "",
+                "温州市融资担保有限公司",
+            ),
+        };
+        s.record_financing_outcome(&bank(chosen.0), need.id, &outcome, &cal, decision_day)
+            .await?;
+    }
+    println!("演示银企对接：3 家金融机构，{posted} 条融资需求");
+    Ok(())
 }
 
 /// The orderly-power plan: accounts for the demo enterprises and the summer
@@ -660,6 +812,13 @@ pub async fn create_users(s: &Store, pw: &str) -> anyhow::Result<()> {
         ("jingmao", "经贸局联络员", "unit", Some("economy"), None),
         ("guotu", "国土分局联络员", "unit", Some("land"), None),
         ("zhenjie", "永中街道联络员", "unit", Some("yongzhong"), None),
+        (
+            "yinhang",
+            "工商银行龙湾支行客户经理",
+            "unit",
+            Some("bank-1"),
+            None,
+        ),
         ("qiye", "企业联系人", "enterprise", None, first.as_deref()),
     ] {
         let nu = domain::users::parse_new_user(username, name, role, unit, ent)

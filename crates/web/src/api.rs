@@ -38,6 +38,7 @@ pub fn router() -> Router<Shared> {
         .merge(crate::evaluations::api_router())
         .merge(crate::per_mu::api_router())
         .merge(crate::power::api_router())
+        .merge(crate::financing::api_router())
         .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
@@ -68,7 +69,9 @@ pub fn router() -> Router<Shared> {
         crate::per_mu::api_data, crate::per_mu::api_list, crate::per_mu::api_create, crate::per_mu::api_get,
         crate::per_mu::api_action, crate::per_mu::api_results, crate::per_mu::api_credit_events,
         crate::power::api_accounts, crate::power::api_create_plan, crate::power::api_plans, crate::power::api_plan,
-        crate::power::api_issue, crate::power::api_update_plan
+        crate::power::api_issue, crate::power::api_update_plan,
+        crate::financing::api_post, crate::financing::api_needs, crate::financing::api_need, crate::financing::api_claim,
+        crate::financing::api_choose, crate::financing::api_outcome, crate::financing::api_stats
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
@@ -96,7 +99,10 @@ pub fn router() -> Router<Shared> {
         crate::per_mu::PerMuDataIn, crate::per_mu::WrittenJson, crate::per_mu::PerMuEvaluationJson, crate::per_mu::PerMuEvaluationIn,
         crate::per_mu::PerMuActionIn, crate::per_mu::PerMuItemJson, crate::per_mu::PerMuResultsJson, crate::per_mu::CreditEventIn,
         crate::power::AccountIn, crate::power::AccountsWritten, crate::power::SlotIn, crate::power::PlanIn,
-        crate::power::AssignmentJson, crate::power::SlotJson, crate::power::PlanJson, crate::power::PlanSlotsIn
+        crate::power::AssignmentJson, crate::power::SlotJson, crate::power::PlanJson, crate::power::PlanSlotsIn,
+        crate::financing::NeedIn, crate::financing::ClaimJson, crate::financing::OutcomeJson, crate::financing::NeedJson,
+        crate::financing::ChooseIn, crate::financing::OutcomeIn, crate::financing::FinShareJson, crate::financing::FinStatJson,
+        crate::financing::FinStatsJson
     )),
     modifiers(&BearerAuth, &ErrorResponses)
 )]

@@ -14,6 +14,7 @@ mod dashboard;
 mod enterprises;
 mod error;
 pub mod evaluations;
+mod financing;
 mod home;
 pub mod imports;
 mod inbox;
@@ -69,6 +70,7 @@ pub fn app(state: AppState) -> Router {
         .merge(evaluations::router())
         .merge(per_mu::router())
         .merge(power::router())
+        .merge(financing::router())
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())

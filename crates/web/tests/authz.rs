@@ -282,6 +282,14 @@ const ROUTES: &[Route] = &[
     at("GET", "/power/accounts/template.xlsx", Admin, 200),
     at("POST", "/power/accounts/import", Admin, 400),
     at("GET", "/power/notices", Requests, 200),
+    // financing (the fixture's need, of enterprise A, has no claim yet)
+    at("GET", "/financing", SignedIn, 200),
+    at("POST", "/financing", Requests, 422),
+    r("GET", "/financing/{id}", "/financing/{need}", SignedIn, 200),
+    // Only a financial institution's users claim and record: none in this matrix.
+    r("POST", "/financing/{id}/claim", "/financing/{need}/claim", SignedIn, 403),
+    r("POST", "/financing/{id}/choose", "/financing/{need}/choose", Requests, 409),
+    r("POST", "/financing/{id}/outcomes", "/financing/{need}/outcomes", SignedIn, 403),
     // supervision
     at("GET", "/supervision", Oversight, 200),
     at("GET", "/supervision/export.xlsx", Oversight, 200),
@@ -377,6 +385,13 @@ const ROUTES: &[Route] = &[
     r("GET", "/api/v1/per-mu/evaluations/{id}/results", "/api/v1/per-mu/evaluations/{permu}/results", Campaign, 200),
     at("POST", "/api/v1/credit-events", Admin, 422),
     at("POST", "/api/v1/power/accounts", Admin, 422),
+    at("POST", "/api/v1/financing/needs", Requests, 400),
+    at("GET", "/api/v1/financing/needs", SignedIn, 200),
+    r("GET", "/api/v1/financing/needs/{id}", "/api/v1/financing/needs/{need}", SignedIn, 200),
+    r("POST", "/api/v1/financing/needs/{id}/claims", "/api/v1/financing/needs/{need}/claims", SignedIn, 403),
+    r("POST", "/api/v1/financing/needs/{id}/choose", "/api/v1/financing/needs/{need}/choose", SignedIn, 400),
+    r("POST", "/api/v1/financing/needs/{id}/outcomes", "/api/v1/financing/needs/{need}/outcomes", SignedIn, 400),
+    at("GET", "/api/v1/financing/stats", Campaign, 200),
     at("GET", "/api/v1/power/plans", Campaign, 200),
     at("POST", "/api/v1/power/plans", Admin, 400),
     r("GET", "/api/v1/power/plans/{id}", "/api/v1/power/plans/{plan}", Campaign, 200),
@@ -460,6 +475,9 @@ const EXCEPTIONS: &[(Who, &str, &str, u16)] = &[
         "/api/v1/evaluations/{evaluation}/ballots",
         403,
     ),
+    // A unit neither posts a need nor chooses for an enterprise.
+    (Who::Unit, "POST", "/financing", 403),
+    (Who::Unit, "POST", "/financing/{need}/choose", 403),
     // Only an enterprise acknowledges and reads its power notices.
     (Who::Admin, "POST", "/power/plans/{plan}/ack", 403),
     (Who::Unit, "POST", "/power/plans/{plan}/ack", 403),
@@ -695,6 +713,16 @@ async fn fixture(app: &TestApp) -> Fixture {
         json!({"credit_code": A, "year": 2006, "land_millimu": 10_000, "tax_yuan": 500_000}),
     )
     .await;
+    let jia = app.token("jia.qiye").await;
+    let need = json_post(
+        app,
+        &jia,
+        "/api/v1/financing/needs",
+        json!({"amount_yuan": 5_000_000, "purpose": "working_capital", "term_months": 12}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
     let plan = json_post(
         app,
         &admin,
@@ -737,6 +765,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         ("evaluation", evaluation.to_string()),
         ("permu", permu.to_string()),
         ("plan", plan.to_string()),
+        ("need", need.to_string()),
     ]);
     Fixture { ids }
 }

@@ -6,6 +6,7 @@
 //! official calendar, like request deadlines; a step past its due date is
 //! overdue from the next day.
 
+pub mod stats;
 #[cfg(test)]
 mod tests;
 
