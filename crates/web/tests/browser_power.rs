@@ -71,8 +71,23 @@ async fn an_enterprise_acknowledges_its_power_notice() {
     );
     d.screenshot("power-notice").await;
     d.click(&format!("#ack-{id}")).await;
-    d.wait_url(|u| u.contains("/power/notices")).await;
-    assert!(d.text(&format!("#notice-{id}")).await.contains("已签收"));
+    // The same address reloads: read through a script until the new page says so.
+    let script =
+        format!("var e = document.getElementById('notice-{id}'); return e ? e.innerText : '';");
+    let mut acked = false;
+    for _ in 0..100 {
+        if d.execute(&script)
+            .await
+            .as_str()
+            .unwrap_or("")
+            .contains("已签收")
+        {
+            acked = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(acked, "the notice shows 已签收");
 
     d.login_as(&base, "admin", PASSWORD).await;
     d.goto(&app.url(&format!("/power/plans/{id}"))).await;
