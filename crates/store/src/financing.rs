@@ -215,23 +215,23 @@ impl Store {
         f: &NeedFilter,
         open_since: NaiveDate,
     ) -> Result<(Vec<NeedRecord>, i64)> {
-        let (scope, key): (&str, Option<String>) = match v.role {
-            Role::Enterprise => ("e.credit_code = $3", v.enterprise_code.clone()),
-            Role::Unit => (
-                "(n.posted_on >= $4 OR EXISTS (SELECT 1 FROM financing_claims k JOIN org_units ku ON ku.id = k.unit_id \
-                 WHERE k.need_id = n.id AND ku.code = $3))",
-                v.unit_code.clone(),
-            ),
-            _ => ("($3 IS NULL OR $3 IS NULL)", None),
+        // Scoped by one of $3 (an enterprise's own) or $4 (an institution:
+        // the needs posted since $5, and those it claimed); the office: all.
+        let (own, institution) = match v.role {
+            Role::Enterprise => (v.enterprise_code.clone().or(Some(String::new())), None),
+            Role::Unit => (None, v.unit_code.clone().or(Some(String::new()))),
+            _ => (None, None),
         };
-        let filter = format!(
-            "WHERE ($1 IS NULL OR n.posted_on >= $1) AND ($2 IS NULL OR n.posted_on <= $2) AND {scope} AND ($4 IS NULL OR $4 = $4)"
-        );
+        let filter = "WHERE ($1 IS NULL OR n.posted_on >= $1) AND ($2 IS NULL OR n.posted_on <= $2) \
+             AND ($3 IS NULL OR e.credit_code = $3) \
+             AND ($4 IS NULL OR n.posted_on >= $5 OR EXISTS (SELECT 1 FROM financing_claims k \
+                  JOIN org_units ku ON ku.id = k.unit_id WHERE k.need_id = n.id AND ku.code = $4))";
         let bind = |sql: String| {
             sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(f.from.map(|d| d.to_string()))
                 .bind(f.to.map(|d| d.to_string()))
-                .bind(key.clone())
+                .bind(own.clone())
+                .bind(institution.clone())
                 .bind(open_since.to_string())
         };
         let total: i64 = bind(format!(
@@ -241,7 +241,7 @@ impl Store {
         .await?
         .try_get("n")?;
         let rows = bind(format!(
-            "{NEED_SELECT} {filter} ORDER BY n.posted_on DESC, n.id DESC LIMIT $5 OFFSET $6"
+            "{NEED_SELECT} {filter} ORDER BY n.posted_on DESC, n.id DESC LIMIT $6 OFFSET $7"
         ))
         .bind(f.limit.clamp(1, 1000))
         .bind(f.offset.max(0))

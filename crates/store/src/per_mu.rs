@@ -491,23 +491,4 @@ impl Store {
             })
             .collect()
     }
-
-    /// The final class of each enterprise in the latest final evaluation
-    /// (for the power plan and fiscal eligibility): credit code → class.
-    pub async fn per_mu_final_classes(&self) -> Result<Vec<(String, Class)>> {
-        let rows = sqlx::query(
-            "SELECT e.credit_code, r.class FROM per_mu_results r JOIN enterprises e ON e.id = r.enterprise_id \
-             WHERE r.evaluation_id = (SELECT id FROM per_mu_evaluations WHERE status = 'final' ORDER BY year DESC LIMIT 1)",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("credit_code")?,
-                    Class::parse(&r.try_get::<String, _>("class")?).unwrap_or(Class::T),
-                ))
-            })
-            .collect()
-    }
 }

@@ -247,6 +247,42 @@ pub async fn compose(
     })
 }
 
+/// An office document of the campaign, dated `issued_on`, from an opening
+/// and numbered sections as the domain composes them (the number is filled
+/// in when it is issued).
+pub(crate) fn office_document(
+    c: &Campaign,
+    title: String,
+    opening: Vec<String>,
+    sections: Vec<domain::meetings::minutes::Section>,
+    issued_on: NaiveDate,
+) -> OfficialDoc {
+    let mut body: Vec<Block> = opening.into_iter().map(Block::Paragraph).collect();
+    for s in sections {
+        body.push(Block::Heading1(s.heading));
+        body.extend(s.paragraphs.into_iter().map(Block::Paragraph));
+        if let Some((headers, rows)) = s.table {
+            body.push(Block::Table { headers, rows });
+        }
+    }
+    OfficialDoc {
+        issuer_mark: c.bulletin_issuer.clone(),
+        doc_number: format!(
+            "{}〔{}〕（签发时编号）号",
+            c.bulletin_prefix,
+            issued_on.year()
+        ),
+        title,
+        addressee: c.bulletin_addressee.clone(),
+        body,
+        signer: c.bulletin_issuer.clone(),
+        date: chinese_date(issued_on),
+        copy_to: c.bulletin_copy_to.clone(),
+        printer: c.bulletin_issuer.clone(),
+        print_date: format!("{}印发", chinese_date(issued_on)),
+    }
+}
+
 /// Issues a bulletin: numbers it, renders the .docx with the number, stores both.
 pub async fn issue_bulletin(
     store: &Store,

@@ -4,7 +4,7 @@
 //! with its tie-breaks, the class cut-offs and the veto.
 
 use super::{Data, GroupKind, Indicator, Q, Settings};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -326,9 +326,4 @@ pub fn evaluate(year: i32, subjects: &[Subject], s: &Settings) -> Outcome {
         items,
         out_of_scope,
     }
-}
-
-/// The year a veto must fall in to count: the data year.
-pub fn veto_counts(on: NaiveDate, year: i32) -> bool {
-    on.year() == year
 }

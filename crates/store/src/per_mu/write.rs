@@ -15,7 +15,7 @@ use domain::per_mu::rules::Subject;
 use domain::per_mu::{Action, Field, Settings, Status, check_action, evaluate};
 use domain::users::{FieldError, Role};
 use sqlx::Row;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 impl Store {
     /// Upserts annual data by credit code and year, all or nothing: every bad
@@ -626,16 +626,5 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// The credit codes of enterprises with an open objection (for the office's list).
-    pub async fn per_mu_open_objections(&self, id: i64) -> Result<HashSet<String>> {
-        Ok(self
-            .per_mu_objections(id, None)
-            .await?
-            .into_iter()
-            .filter(|o| o.status == "open")
-            .map(|o| o.credit_code)
-            .collect())
     }
 }

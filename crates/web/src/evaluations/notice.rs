@@ -6,17 +6,16 @@
 use super::round_or_404;
 use crate::Shared;
 use crate::auth::{Can, need};
-use crate::bulletins::{chinese_date, docx_download};
+use crate::bulletins::docx_download;
 use crate::error::AppError;
 use crate::layout::Chrome;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Datelike;
 use domain::evaluation::RoundStatus;
 use domain::evaluation::notice::{NoticeInput, compose};
-use office::docx::{Block, OfficialDoc};
+use office::docx::OfficialDoc;
 use store::bulletins::{Bulletin, KIND_EVALUATION};
 use store::evaluations::Round;
 
@@ -46,30 +45,9 @@ async fn document(
         ballots: (p.enterprise_ballots, p.grassroots_ballots),
         notice: round.published_on.zip(round.notice_ends_on),
     });
-    let mut body: Vec<Block> = n.opening.into_iter().map(Block::Paragraph).collect();
-    for s in n.sections {
-        body.push(Block::Heading1(s.heading));
-        body.extend(s.paragraphs.into_iter().map(Block::Paragraph));
-        if let Some((headers, rows)) = s.table {
-            body.push(Block::Table { headers, rows });
-        }
-    }
-    Ok(OfficialDoc {
-        issuer_mark: c.bulletin_issuer.clone(),
-        doc_number: format!(
-            "{}〔{}〕（签发时编号）号",
-            c.bulletin_prefix,
-            issued_on.year()
-        ),
-        title: n.title,
-        addressee: c.bulletin_addressee.clone(),
-        body,
-        signer: c.bulletin_issuer.clone(),
-        date: chinese_date(issued_on),
-        copy_to: c.bulletin_copy_to.clone(),
-        printer: c.bulletin_issuer.clone(),
-        print_date: format!("{}印发", chinese_date(issued_on)),
-    })
+    Ok(crate::bulletins::office_document(
+        &c, n.title, n.opening, n.sections, issued_on,
+    ))
 }
 
 #[derive(Template, WebTemplate)]
