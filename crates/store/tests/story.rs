@@ -105,6 +105,8 @@ async fn foundation_story() {
         name: "工商银行龙湾支行".into(),
         kind: "financial_institution".into(),
         note: "".into(),
+        parent: None,
+        active: true,
     };
     let u = store.update_unit(&system, "bank-1", &edit).await.unwrap();
     assert!(!u.placeholder);
@@ -112,9 +114,78 @@ async fn foundation_story() {
         name: " ".into(),
         kind: "castle".into(),
         note: "".into(),
+        parent: Some("nowhere".into()),
+        active: true,
     };
     assert!(
-        matches!(store.update_unit(&system, "bank-1", &bad).await, Err(StoreError::Invalid(e)) if e.len() == 2)
+        matches!(store.update_unit(&system, "bank-1", &bad).await, Err(StoreError::Invalid(e)) if e.len() == 3)
+    );
+
+    // A new unit under a parent; the parent cannot then move under it; a
+    // retired unit leaves the pickers but keeps its records.
+    let sub = store
+        .add_unit(
+            &system,
+            &store::org::NewUnit {
+                code: "bank-1-yz".into(),
+                name: "工商银行永中分理处".into(),
+                kind: "financial_institution".into(),
+                parent: Some("bank-1".into()),
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(sub.parent_code.as_deref(), Some("bank-1"));
+    assert!(sub.active);
+    let dup = store
+        .add_unit(
+            &system,
+            &store::org::NewUnit {
+                code: "bank-1-yz".into(),
+                name: "另一个".into(),
+                kind: "department".into(),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(matches!(dup, Err(StoreError::Invalid(e)) if e[0].field == "code"));
+    let cycle = UnitEdit {
+        parent: Some("bank-1-yz".into()),
+        ..edit.clone()
+    };
+    assert!(
+        matches!(store.update_unit(&system, "bank-1", &cycle).await, Err(StoreError::Invalid(e)) if e[0].field == "parent")
+    );
+    let retire = UnitEdit {
+        name: sub.name.clone(),
+        kind: "financial_institution".into(),
+        note: String::new(),
+        parent: Some("bank-1".into()),
+        active: false,
+    };
+    assert!(
+        !store
+            .update_unit(&system, "bank-1-yz", &retire)
+            .await
+            .unwrap()
+            .active
+    );
+    assert!(
+        store
+            .active_units()
+            .await
+            .unwrap()
+            .iter()
+            .all(|u| u.code != "bank-1-yz")
+    );
+    assert!(
+        store
+            .units()
+            .await
+            .unwrap()
+            .iter()
+            .any(|u| u.code == "bank-1-yz")
     );
 
     // Users, login, lock-out and sessions.
@@ -250,7 +321,8 @@ async fn foundation_story() {
         )
         .await
         .unwrap();
-    assert_eq!(n, 1);
-    assert_eq!(units_only[0].actor_name, "系统（测试）");
+    // The rename of bank-1, the new unit and its retirement.
+    assert_eq!(n, 3);
+    assert!(units_only.iter().all(|e| e.actor_name == "系统（测试）"));
     store.close().await;
 }

@@ -121,6 +121,8 @@ async fn load_financing(
                 name: name.into(),
                 kind: "financial_institution".into(),
                 note: String::new(),
+                parent: None,
+                active: true,
             },
         )
         .await?;
@@ -205,6 +207,7 @@ async fn load_financing(
                     String::new()
                 },
                 guarantor: guarantor.into(),
+                guarantee_yuan: (!guarantor.is_empty()).then(|| amount.unwrap_or(0) / 2),
                 reason: reason.into(),
             };
         s.record_financing_outcome(
@@ -243,7 +246,61 @@ async fn load_financing(
         s.record_financing_outcome(&bank(chosen.0), need.id, &outcome, &cal, decision_day)
             .await?;
     }
-    println!("演示银企对接：3 家金融机构，{posted} 条融资需求");
+    // The office reminds the institutions of the overdue contacts.
+    let office = Viewer::office("演示 活动办公室");
+    let overdue = s.financing_overdue(&office, &cal, today).await?;
+    let late: Vec<i64> = overdue.iter().map(|o| o.need.id).take(2).collect();
+    if !late.is_empty() {
+        s.remind_financing(&office, &late, "请尽快与企业对接并反馈", &cal, today)
+            .await?;
+    }
+    // A published promotion list of the key projects still raising money,
+    // with interest from two banks, and a draft for the next meeting.
+    let list = s
+        .create_financing_promotion(
+            &office,
+            &format!("{}年重点工业项目融资推介清单", today.year()),
+            Some(today - chrono::Duration::days(30)),
+            "请各金融机构对照项目融资缺口主动对接。",
+        )
+        .await?;
+    let mut codes = s.financing_promotion_candidates(list).await?;
+    codes.truncate(8);
+    let listed = codes.len();
+    if !codes.is_empty() {
+        s.add_financing_promotion_projects(&office, list, &codes, None, "")
+            .await?;
+        s.publish_financing_promotion(&office, list, today - chrono::Duration::days(35))
+            .await?;
+        let p = s
+            .financing_promotion(&office, list)
+            .await?
+            .expect("just created");
+        for (i, item) in p.items.iter().enumerate() {
+            if i % 2 == 0 {
+                let signed = (item.to_raise_yuan / 3 / 10_000) * 10_000;
+                s.record_financing_interest(
+                    &bank("bank-1"),
+                    item.id,
+                    signed,
+                    "已签订授信协议",
+                    today,
+                )
+                .await?;
+            }
+            if i % 3 == 0 {
+                s.record_financing_interest(&bank("bank-3"), item.id, 0, "正在调查", today)
+                    .await?;
+            }
+        }
+    }
+    s.create_financing_promotion(&office, "下一期银企对接会推介清单（草稿）", None, "")
+        .await?;
+    println!(
+        "演示银企对接：3 家金融机构，{posted} 条融资需求（{} 条逾期，已催办 {}），推介清单 {listed} 个项目",
+        overdue.len(),
+        late.len()
+    );
     Ok(())
 }
 

@@ -26,6 +26,7 @@ pub fn router() -> Router<Shared> {
             "/v1/campaigns/{id}/dashboard",
             get(crate::targets::dashboard_api),
         )
+        .merge(crate::org::api_router())
         .merge(crate::projects::api_router())
         .merge(crate::land::api_router())
         .merge(crate::enterprises::api_router())
@@ -46,7 +47,7 @@ pub fn router() -> Router<Shared> {
 #[openapi(
     info(title = "推进 Tuijin API", description = "工业项目推进与企业服务平台的 JSON 接口。金额为整数元，面积为千分之一亩，比率为小数。\n\n输入界限：查询参数每项不超过 200 字；请求体中 title、name 字段不超过 200 字，其他文本字段不超过 20000 字（*_base64 附件内容除外）；任何字段不得含控制字符（请求体的多行文本可含制表符与换行）；违者返回 422 并指明字段。督查与统计的日期须在今年前 10 年至明年之间。所有错误均为 ErrorBody JSON，带 request_id。"),
     paths(
-        openapi, api_login_doc, me, units, working_groups, campaigns, targets, users,
+        openapi, api_login_doc, me, units, crate::org::api_create, crate::org::api_update, working_groups, campaigns, targets, users,
         crate::targets::dashboard_api,
         crate::projects::api_upsert, crate::projects::api_list, crate::projects::api_get, crate::projects::api_progress,
         crate::land::api_upsert, crate::land::api_list,
@@ -71,10 +72,11 @@ pub fn router() -> Router<Shared> {
         crate::power::api_accounts, crate::power::api_create_plan, crate::power::api_plans, crate::power::api_plan,
         crate::power::api_issue, crate::power::api_update_plan,
         crate::financing::api_post, crate::financing::api_needs, crate::financing::api_need, crate::financing::api_claim,
-        crate::financing::api_choose, crate::financing::api_outcome, crate::financing::api_stats
+        crate::financing::api_choose, crate::financing::api_outcome, crate::financing::api_stats,
+        crate::financing::followup::api_overdue, crate::financing::followup::api_remind
     ),
     components(schemas(
-        ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
+        ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, crate::org::UnitIn, crate::org::UnitPut, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
         crate::targets::Dashboard, crate::targets::DashboardTarget, crate::targets::Breakdowns, crate::targets::PartJson,
         crate::projects::ProjectIn, crate::projects::ProjectJson, crate::projects::ProgressIn, crate::projects::UpsertJson,
         crate::land::ParcelJson,
@@ -102,7 +104,8 @@ pub fn router() -> Router<Shared> {
         crate::power::AssignmentJson, crate::power::SlotJson, crate::power::PlanJson, crate::power::PlanSlotsIn,
         crate::financing::NeedIn, crate::financing::ClaimJson, crate::financing::OutcomeJson, crate::financing::NeedJson,
         crate::financing::ChooseIn, crate::financing::OutcomeIn, crate::financing::FinShareJson, crate::financing::FinStatJson,
-        crate::financing::FinStatsJson
+        crate::financing::FinStatsJson, crate::financing::ReminderJson, crate::financing::followup::OverdueNeedJson,
+        crate::financing::followup::RemindIn, crate::financing::followup::RemindedJson
     )),
     modifiers(&BearerAuth, &ErrorResponses)
 )]
@@ -248,7 +251,7 @@ async fn users(
 }
 
 #[derive(Serialize, ToSchema)]
-struct UnitJson {
+pub(crate) struct UnitJson {
     code: String,
     name: String,
     /// township, sub_district, development_zone, department, financial_institution,
@@ -258,6 +261,22 @@ struct UnitJson {
     /// A stand-in the office is expected to rename.
     placeholder: bool,
     note: String,
+    /// False once the office retires the unit (kept on its records, gone from pickers).
+    active: bool,
+}
+
+impl From<store::org::Unit> for UnitJson {
+    fn from(u: store::org::Unit) -> Self {
+        UnitJson {
+            code: u.code,
+            name: u.name,
+            kind: u.kind.as_str().into(),
+            parent_code: u.parent_code,
+            placeholder: u.placeholder,
+            note: u.note,
+            active: u.active,
+        }
+    }
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -287,14 +306,7 @@ async fn units(
         units
             .into_iter()
             .filter(|u| kind.is_none_or(|k| u.kind == k))
-            .map(|u| UnitJson {
-                code: u.code,
-                name: u.name,
-                kind: u.kind.as_str().into(),
-                parent_code: u.parent_code,
-                placeholder: u.placeholder,
-                note: u.note,
-            })
+            .map(UnitJson::from)
             .collect(),
     ))
 }

@@ -36,6 +36,8 @@ struct InboxPage {
     questionnaires: Vec<QuestionnaireJson>,
     /// Issued orderly-power plans the enterprise has not acknowledged: (plan id, title).
     power: Vec<(i64, String)>,
+    /// For a financial institution's users: the needs whose step it owes is overdue.
+    financing: Vec<store::financing::OverdueNeed>,
 }
 
 /// An open evaluation round the user's enterprise or township has not
@@ -104,7 +106,16 @@ async fn page(State(st): State<Shared>, page: Page) -> Result<InboxPage, AppErro
     } else {
         None
     };
+    let financing = if page.user.role == domain::users::Role::Unit {
+        let cal = st.store.calendar().await?;
+        st.store
+            .financing_overdue(&store::requests::Viewer::of(&page.user), &cal, today)
+            .await?
+    } else {
+        vec![]
+    };
     Ok(InboxPage {
+        financing,
         power: crate::power::unacknowledged(&st, &page.user).await?,
         questionnaires: questionnaires(&st, &page.user).await?,
         chrome: page.chrome("inbox"),

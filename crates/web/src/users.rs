@@ -114,7 +114,7 @@ async fn new_page(
     };
     Ok(NewPage {
         chrome: page.chrome("users"),
-        units: st.store.units().await?,
+        units: st.store.active_units().await?,
         roles: roles(),
         form,
         errors: vec![],
@@ -158,7 +158,7 @@ async fn create(
             };
             let p = NewPage {
                 chrome: page.chrome("users"),
-                units: st.store.units().await?,
+                units: st.store.active_units().await?,
                 roles: roles(),
                 form,
                 errors,

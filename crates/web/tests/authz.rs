@@ -141,6 +141,8 @@ const ROUTES: &[Route] = &[
     // units and working groups
     at("GET", "/units", Campaign, 200),
     at("GET", "/units/export.xlsx", Campaign, 200),
+    at("GET", "/units/new", Admin, 200),
+    at("POST", "/units/new", Admin, 422),
     r("GET", "/units/{code}", "/units/land", Campaign, 200),
     r("GET", "/units/{code}/edit", "/units/land/edit", Admin, 200),
     r("POST", "/units/{code}/edit", "/units/land/edit", Admin, 422),
@@ -290,6 +292,21 @@ const ROUTES: &[Route] = &[
     r("POST", "/financing/{id}/claim", "/financing/{need}/claim", SignedIn, 403),
     r("POST", "/financing/{id}/choose", "/financing/{need}/choose", Requests, 409),
     r("POST", "/financing/{id}/outcomes", "/financing/{need}/outcomes", SignedIn, 403),
+    at("GET", "/financing/new", Admin, 200),
+    at("GET", "/financing/overdue", SignedIn, 200),
+    at("POST", "/financing/remind", Admin, 400),
+    r("POST", "/financing/{id}/remind", "/financing/{need}/remind", Admin, 409),
+    at("GET", "/financing/stats", Campaign, 200),
+    at("GET", "/financing/stats.xlsx", Campaign, 200),
+    at("GET", "/financing/promotions", SignedIn, 200),
+    at("POST", "/financing/promotions", Admin, 422),
+    r("GET", "/financing/promotions/{id}", "/financing/promotions/{promotion}", SignedIn, 200),
+    r("POST", "/financing/promotions/{id}/projects", "/financing/promotions/{promotion}/projects", Admin, 422),
+    r("POST", "/financing/promotions/{id}/publish", "/financing/promotions/{promotion}/publish", Admin, 409),
+    r("POST", "/financing/promotions/{id}/items/{item}/remove", "/financing/promotions/{promotion}/items/999999/remove", Admin, 409),
+    r("POST", "/financing/promotions/{id}/items/{item}/interest", "/financing/promotions/{promotion}/items/{item}/interest", SignedIn, 403),
+    r("GET", "/financing/promotions/{id}/export.xlsx", "/financing/promotions/{promotion}/export.xlsx", SignedIn, 200),
+    r("GET", "/financing/promotions/{id}/export.docx", "/financing/promotions/{promotion}/export.docx", SignedIn, 200),
     // supervision
     at("GET", "/supervision", Oversight, 200),
     at("GET", "/supervision/export.xlsx", Oversight, 200),
@@ -322,6 +339,8 @@ const ROUTES: &[Route] = &[
     at("POST", "/api/v1/login", Public, 422),
     at("GET", "/api/v1/me", SignedIn, 200),
     at("GET", "/api/v1/units", Campaign, 200),
+    at("POST", "/api/v1/units", Admin, 400),
+    r("PUT", "/api/v1/units/{code}", "/api/v1/units/land", Admin, 200),
     at("GET", "/api/v1/working-groups", Campaign, 200),
     at("GET", "/api/v1/campaigns", Campaign, 200),
     r("GET", "/api/v1/campaigns/{id}/targets", "/api/v1/campaigns/{campaign}/targets", Campaign, 200),
@@ -392,6 +411,8 @@ const ROUTES: &[Route] = &[
     r("POST", "/api/v1/financing/needs/{id}/choose", "/api/v1/financing/needs/{need}/choose", SignedIn, 400),
     r("POST", "/api/v1/financing/needs/{id}/outcomes", "/api/v1/financing/needs/{need}/outcomes", SignedIn, 400),
     at("GET", "/api/v1/financing/stats", Campaign, 200),
+    at("GET", "/api/v1/financing/overdue", SignedIn, 200),
+    r("POST", "/api/v1/financing/needs/{id}/reminders", "/api/v1/financing/needs/{need}/reminders", Admin, 409),
     at("GET", "/api/v1/power/plans", Campaign, 200),
     at("POST", "/api/v1/power/plans", Admin, 400),
     r("GET", "/api/v1/power/plans/{id}", "/api/v1/power/plans/{plan}", Campaign, 200),
@@ -723,6 +744,32 @@ async fn fixture(app: &TestApp) -> Fixture {
     .await["id"]
         .as_i64()
         .unwrap();
+    let office = store::requests::Viewer::office("权限测试");
+    let promotion = app
+        .store
+        .create_financing_promotion(&office, "权限测试推介", None, "")
+        .await
+        .unwrap();
+    app.store
+        .add_financing_promotion_projects(&office, promotion, &["GC1".into()], Some(9_000_000), "")
+        .await
+        .unwrap();
+    app.store
+        .publish_financing_promotion(
+            &office,
+            promotion,
+            chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+        )
+        .await
+        .unwrap();
+    let item = app
+        .store
+        .financing_promotion(&office, promotion)
+        .await
+        .unwrap()
+        .unwrap()
+        .items[0]
+        .id;
     let plan = json_post(
         app,
         &admin,
@@ -766,6 +813,8 @@ async fn fixture(app: &TestApp) -> Fixture {
         ("permu", permu.to_string()),
         ("plan", plan.to_string()),
         ("need", need.to_string()),
+        ("promotion", promotion.to_string()),
+        ("item", item.to_string()),
     ]);
     Fixture { ids }
 }

@@ -6,6 +6,7 @@
 //! official calendar, like request deadlines; a step past its due date is
 //! overdue from the next day.
 
+pub mod promotion;
 pub mod stats;
 #[cfg(test)]
 mod tests;
@@ -180,6 +181,48 @@ pub struct State {
     pub decision_due: Option<NaiveDate>,
     /// A step is past its due date.
     pub overdue: bool,
+}
+
+/// A step the chosen institution owes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Contact,
+    Decision,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Contact => "contact",
+            Step::Decision => "decision",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Contact => "对接",
+            Step::Decision => "作出决定",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Step> {
+        [Step::Contact, Step::Decision]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+impl State {
+    /// The step past its due date, with that date, when one is.
+    pub fn overdue_step(&self) -> Option<(Step, NaiveDate)> {
+        if !self.overdue {
+            return None;
+        }
+        match self.status {
+            Status::Chosen => self.contact_due.map(|d| (Step::Contact, d)),
+            Status::Contacted => self.decision_due.map(|d| (Step::Decision, d)),
+            _ => None,
+        }
+    }
 }
 
 /// Derives a need's state.

@@ -112,3 +112,29 @@ fn purposes_and_outcomes_parse_from_keys_and_labels() {
     assert_eq!(Purpose::parse("loan"), None);
     assert!(OutcomeKind::Loan.decides() && !OutcomeKind::Contact.decides());
 }
+
+#[test]
+fn the_overdue_step_names_what_is_late() {
+    let cal = Calendar::builtin();
+    let posted = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let mut f = Facts {
+        posted_on: posted,
+        claims: vec![("bank-1".into(), posted)],
+        ..Facts::default()
+    };
+    // Window ends 03-05; the first claimant is chosen that day; contact due 03-12.
+    let s = state(&f, &cal, NaiveDate::from_ymd_opt(2026, 3, 12).unwrap());
+    assert_eq!(s.overdue_step(), None);
+    let s = state(&f, &cal, NaiveDate::from_ymd_opt(2026, 3, 13).unwrap());
+    assert_eq!(
+        s.overdue_step(),
+        Some((Step::Contact, NaiveDate::from_ymd_opt(2026, 3, 12).unwrap()))
+    );
+    f.contact_on = Some(NaiveDate::from_ymd_opt(2026, 3, 13).unwrap());
+    let s = state(&f, &cal, NaiveDate::from_ymd_opt(2026, 3, 16).unwrap());
+    assert_eq!(s.overdue_step(), None);
+    // 20 working days after 03-13, past the Qingming holiday, are well before 04-20.
+    let s = state(&f, &cal, NaiveDate::from_ymd_opt(2026, 4, 20).unwrap());
+    assert_eq!(s.overdue_step().map(|x| x.0), Some(Step::Decision));
+    assert_eq!(Step::parse("decision"), Some(Step::Decision));
+}

@@ -1,7 +1,14 @@
 //! Financing (银企对接): needs, claims, the choice and the chosen
 //! institution's steps. Each write is one transaction checked against the
 //! need's state with `domain::financing` (the claim window, three winners,
-//! the choice among claimants, the chosen institution only).
+//! the choice among claimants, the chosen institution only). Overdue steps
+//! and their reminders are `followup`; promotion lists `promotions`.
+
+mod followup;
+mod promotions;
+
+pub use followup::{OverdueNeed, Reminder};
+pub use promotions::{Interest, Promotion, PromotionItem, PromotionSummary};
 
 use crate::audit;
 use crate::requests::Viewer;
@@ -33,6 +40,8 @@ pub struct Outcome {
     pub on: NaiveDate,
     pub rate: String,
     pub guarantor: String,
+    /// The guaranteed part of a loan (with `guarantor`).
+    pub guarantee_yuan: Option<i64>,
     pub reason: String,
     pub recorded_by: String,
 }
@@ -56,6 +65,8 @@ pub struct NeedRecord {
     pub claims: Vec<Claim>,
     pub choice: Option<(String, NaiveDate)>,
     pub outcomes: Vec<Outcome>,
+    /// 催办 of overdue steps, oldest first.
+    pub reminders: Vec<Reminder>,
     /// The enterprise's class in the last final per-mu evaluation.
     pub per_mu_class: Option<String>,
     /// Its latest credit rating.
@@ -100,6 +111,16 @@ pub struct NewNeed {
     pub visit_id: Option<i64>,
 }
 
+/// A visit as a need posted from it shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct VisitBrief {
+    pub id: i64,
+    pub credit_code: String,
+    pub enterprise_name: String,
+    pub visited_on: String,
+    pub findings: String,
+}
+
 /// A step to record.
 #[derive(Debug, Clone, Default)]
 pub struct NewOutcome {
@@ -108,6 +129,7 @@ pub struct NewOutcome {
     pub on: Option<NaiveDate>,
     pub rate: String,
     pub guarantor: String,
+    pub guarantee_yuan: Option<i64>,
     pub reason: String,
 }
 
@@ -147,7 +169,7 @@ impl Store {
         .map(|x| Ok(Claim { unit_code: x.try_get("code")?, unit_name: x.try_get("name")?, claimed_on: day(x.try_get("claimed_on")?) }))
         .collect::<Result<Vec<_>>>()?;
         let outcomes = sqlx::query(
-            "SELECT o.id, u.code, u.name, o.kind, o.amount_yuan, o.on_date, o.rate, o.guarantor, o.reason, o.recorded_by \
+            "SELECT o.id, u.code, u.name, o.kind, o.amount_yuan, o.on_date, o.rate, o.guarantor, o.guarantee_yuan, o.reason, o.recorded_by \
              FROM financing_outcomes o JOIN org_units u ON u.id = o.unit_id WHERE o.need_id = $1 ORDER BY o.on_date, o.id",
         )
         .bind(id)
@@ -164,11 +186,13 @@ impl Store {
                 on: day(x.try_get("on_date")?),
                 rate: x.try_get("rate")?,
                 guarantor: x.try_get("guarantor")?,
+                guarantee_yuan: x.try_get("guarantee_yuan")?,
                 reason: x.try_get("reason")?,
                 recorded_by: x.try_get("recorded_by")?,
             })
         })
         .collect::<Result<Vec<_>>>()?;
+        let reminders = self.financing_reminders(id).await?;
         let chosen: Option<String> = r.try_get("chosen_code")?;
         Ok(NeedRecord {
             id,
@@ -187,6 +211,7 @@ impl Store {
             claims,
             choice: chosen.zip(r.try_get::<Option<String>, _>("chosen_on")?.map(day)),
             outcomes,
+            reminders,
             per_mu_class: r.try_get("per_mu_class")?,
             credit_rating: r.try_get("credit_rating")?,
         })
@@ -326,6 +351,18 @@ impl Store {
             }
             None => None,
         };
+        if let Some(visit) = n.visit_id {
+            match self.visit_brief(visit).await? {
+                None => errs.push(FieldError::new(
+                    "visit",
+                    format!("没有编号为 {visit} 的走访记录"),
+                )),
+                Some(b) if b.credit_code != code => {
+                    errs.push(FieldError::new("visit", "走访记录不是这家企业的"))
+                }
+                Some(_) => {}
+            }
+        }
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
@@ -355,7 +392,28 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound("刚发布的融资需求".into()))
     }
 
-    async fn need_or_missing(&self, id: i64) -> Result<NeedRecord> {
+    /// The visit a need is posted from: its enterprise, date and findings.
+    pub async fn visit_brief(&self, id: i64) -> Result<Option<VisitBrief>> {
+        sqlx::query(
+            "SELECT v.id, e.credit_code, e.name, v.visited_on, v.findings FROM visits v \
+             JOIN enterprises e ON e.id = v.enterprise_id WHERE v.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .map(|r| {
+            Ok(VisitBrief {
+                id: r.try_get("id")?,
+                credit_code: r.try_get("credit_code")?,
+                enterprise_name: r.try_get("name")?,
+                visited_on: r.try_get("visited_on")?,
+                findings: r.try_get("findings")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub(crate) async fn need_or_missing(&self, id: i64) -> Result<NeedRecord> {
         self.financing_need(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("编号为 {id} 的融资需求")))
@@ -414,7 +472,7 @@ impl Store {
     }
 
     /// The financial institution of a unit user: (code, id).
-    async fn institution_of(&self, v: &Viewer) -> Result<(String, i64)> {
+    pub(crate) async fn institution_of(&self, v: &Viewer) -> Result<(String, i64)> {
         let code = match (v.role, &v.unit_code) {
             (Role::Unit, Some(c)) => c.clone(),
             _ => {
@@ -423,11 +481,14 @@ impl Store {
                 ));
             }
         };
-        let row = sqlx::query("SELECT id, kind FROM org_units WHERE code = $1")
+        let row = sqlx::query("SELECT id, kind, active FROM org_units WHERE code = $1")
             .bind(&code)
             .fetch_optional(self.pool())
             .await?;
         match row {
+            Some(r) if r.try_get::<i64, _>("active")? == 0 => Err(StoreError::Forbidden(
+                "本机构已停用，不能再认领或记录对接结果".into(),
+            )),
             Some(r) if r.try_get::<String, _>("kind")? == "financial_institution" => {
                 Ok((code, r.try_get("id")?))
             }
@@ -532,6 +593,21 @@ impl Store {
             }
             _ => {}
         }
+        if let Some(g) = o.guarantee_yuan {
+            if kind != Some(OutcomeKind::Loan) {
+                errs.push(FieldError::new(
+                    "guarantee_yuan",
+                    "只有放贷可以登记担保金额",
+                ));
+            } else if o.guarantor.trim().is_empty() {
+                errs.push(FieldError::new("guarantor", "担保贷款须填写担保机构"));
+            } else if g < 1 || o.amount_yuan.is_some_and(|a| g > a) {
+                errs.push(FieldError::new(
+                    "guarantee_yuan",
+                    "担保金额应为 1 元至贷款金额之间的整数",
+                ));
+            }
+        }
         for (f, t) in [
             ("rate", &o.rate),
             ("guarantor", &o.guarantor),
@@ -570,8 +646,8 @@ impl Store {
             return Err(StoreError::Conflict("已记录不予支持".into()));
         }
         sqlx::query(
-            "INSERT INTO financing_outcomes (need_id, unit_id, kind, amount_yuan, on_date, rate, guarantor, reason, recorded_by, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO financing_outcomes (need_id, unit_id, kind, amount_yuan, on_date, rate, guarantor, guarantee_yuan, reason, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(id)
         .bind(unit.1)
@@ -580,6 +656,7 @@ impl Store {
         .bind(on.to_string())
         .bind(o.rate.trim())
         .bind(o.guarantor.trim())
+        .bind(o.guarantee_yuan.filter(|_| kind == OutcomeKind::Loan))
         .bind(o.reason.trim())
         .bind(&v.actor.name)
         .bind(now_text())

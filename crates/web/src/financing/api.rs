@@ -26,6 +26,11 @@ pub fn api_router() -> axum::Router<Shared> {
         .route("/v1/financing/needs/{id}/claims", post(api_claim))
         .route("/v1/financing/needs/{id}/choose", post(api_choose))
         .route("/v1/financing/needs/{id}/outcomes", post(api_outcome))
+        .route(
+            "/v1/financing/needs/{id}/reminders",
+            post(super::followup::api_remind),
+        )
+        .route("/v1/financing/overdue", get(super::followup::api_overdue))
         .route("/v1/financing/stats", get(api_stats))
 }
 
@@ -63,8 +68,21 @@ pub struct OutcomeJson {
     amount_yuan: Option<i64>,
     on: String,
     rate: String,
+    /// The guarantee institution of a guaranteed loan.
     guarantor: String,
+    /// The guaranteed part of the loan.
+    guarantee_yuan: Option<i64>,
     reason: String,
+}
+
+/// A reminder (催办) of an overdue step.
+#[derive(Serialize, ToSchema)]
+pub struct ReminderJson {
+    institution: String,
+    /// contact or decision.
+    step: String,
+    on: String,
+    note: String,
 }
 
 /// A need.
@@ -90,6 +108,7 @@ pub struct NeedJson {
     contact_due: Option<String>,
     decision_due: Option<String>,
     outcomes: Vec<OutcomeJson>,
+    reminders: Vec<ReminderJson>,
     /// open, unclaimed, chosen, contacted, financed or declined.
     status: String,
     /// A step is past its due date.
@@ -135,7 +154,18 @@ pub(crate) fn need_json(n: &NeedRecord, s: &domain::financing::State) -> NeedJso
                 on: o.on.to_string(),
                 rate: o.rate.clone(),
                 guarantor: o.guarantor.clone(),
+                guarantee_yuan: o.guarantee_yuan,
                 reason: o.reason.clone(),
+            })
+            .collect(),
+        reminders: n
+            .reminders
+            .iter()
+            .map(|r| ReminderJson {
+                institution: r.unit_code.clone(),
+                step: r.step.as_str().into(),
+                on: r.reminded_on.to_string(),
+                note: r.note.clone(),
             })
             .collect(),
         status: s.status.as_str().into(),
@@ -143,7 +173,7 @@ pub(crate) fn need_json(n: &NeedRecord, s: &domain::financing::State) -> NeedJso
     }
 }
 
-fn body<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, AppError> {
+pub(crate) fn body<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, AppError> {
     serde_json::from_value(v).map_err(|e| AppError::BadRequest(format!("请求内容无效：{e}")))
 }
 
@@ -293,6 +323,9 @@ pub struct OutcomeIn {
     /// The guarantee institution of a guaranteed loan.
     #[serde(default)]
     guarantor: Option<String>,
+    /// A guaranteed loan: the guaranteed part (with `guarantor`), at most the loan.
+    #[serde(default)]
+    guarantee_yuan: Option<i64>,
     /// Required for a decline.
     #[serde(default)]
     reason: Option<String>,
@@ -320,6 +353,7 @@ pub async fn api_outcome(
                 on,
                 rate: i.rate.unwrap_or_default(),
                 guarantor: i.guarantor.unwrap_or_default(),
+                guarantee_yuan: i.guarantee_yuan,
                 reason: i.reason.unwrap_or_default(),
             },
             &cal,
@@ -332,15 +366,56 @@ pub async fn api_outcome(
     ))
 }
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, IntoParams, Default)]
 #[into_params(parameter_in = Query)]
 pub struct StatsParams {
     /// Posted on or after (default 1 January).
-    from: Option<String>,
+    pub(crate) from: Option<String>,
     /// Posted on or before (default today).
-    to: Option<String>,
+    pub(crate) to: Option<String>,
     /// institution (default) or township.
-    by: Option<String>,
+    pub(crate) by: Option<String>,
+}
+
+/// The period (default: this year to today) and the grouping (by institution unless "township").
+pub(crate) fn stats_params(
+    p: &StatsParams,
+) -> Result<(chrono::NaiveDate, chrono::NaiveDate, bool), AppError> {
+    let by_institution = match p.by.as_deref().map(str::trim).unwrap_or("") {
+        "" | "institution" => true,
+        "township" => false,
+        _ => {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "by",
+                "统计口径应为 institution 或 township",
+            )]));
+        }
+    };
+    let today = crate::layout::today();
+    let from = date(&p.from, "from")?.unwrap_or_else(|| {
+        chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).expect("a valid day")
+    });
+    let to = date(&p.to, "to")?.unwrap_or(today);
+    if from > to {
+        return Err(AppError::Invalid(vec![FieldError::new(
+            "from",
+            "起始日期不能晚于截止日期",
+        )]));
+    }
+    Ok((from, to, by_institution))
+}
+
+/// Unit names by code, for the statistics' groups.
+pub(crate) async fn unit_names(
+    st: &Shared,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    Ok(st
+        .store
+        .units()
+        .await?
+        .into_iter()
+        .map(|u| (u.code, u.name))
+        .collect())
 }
 
 /// An exact share.
@@ -415,30 +490,9 @@ pub async fn api_stats(
     _u: ApiCan<need::ReadCampaign>,
     Query(p): Query<StatsParams>,
 ) -> Result<Json<FinStatsJson>, ApiError> {
-    let by_institution = match p.by.as_deref().map(str::trim).unwrap_or("") {
-        "" | "institution" => true,
-        "township" => false,
-        _ => {
-            return Err(AppError::Invalid(vec![FieldError::new(
-                "by",
-                "统计口径应为 institution 或 township",
-            )])
-            .into());
-        }
-    };
-    let today = crate::layout::today();
-    let from = date(&p.from, "from")?.unwrap_or_else(|| {
-        chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today), 1, 1).expect("a valid day")
-    });
-    let to = date(&p.to, "to")?.unwrap_or(today);
+    let (from, to, by_institution) = stats_params(&p)?;
     let (rows, total) = super::stats(&st, from, to, by_institution).await?;
-    let names: std::collections::HashMap<String, String> = st
-        .store
-        .units()
-        .await?
-        .into_iter()
-        .map(|u| (u.code, u.name))
-        .collect();
+    let names = unit_names(&st).await?;
     Ok(Json(FinStatsJson {
         items: rows.into_iter().map(|r| stat(r, &names)).collect(),
         total: stat(total, &names),

@@ -3,7 +3,10 @@
 //! the API (`api`). The rules are `domain::financing`.
 
 mod api;
+pub(crate) mod followup;
 mod pages;
+mod promotions;
+mod stats_pages;
 
 pub use api::*;
 
@@ -22,7 +25,42 @@ use store::users::User;
 pub fn router() -> Router<Shared> {
     Router::new()
         .route("/financing", get(pages::list).post(pages::post_need))
+        .route("/financing/new", get(pages::new_need))
+        .route("/financing/overdue", get(followup::overdue))
+        .route("/financing/remind", post(followup::remind_many))
+        .route("/financing/stats", get(stats_pages::page))
+        .route("/financing/stats.xlsx", get(stats_pages::export))
+        .route(
+            "/financing/promotions",
+            get(promotions::list).post(promotions::create),
+        )
+        .route("/financing/promotions/{id}", get(promotions::detail))
+        .route(
+            "/financing/promotions/{id}/projects",
+            post(promotions::add_projects),
+        )
+        .route(
+            "/financing/promotions/{id}/publish",
+            post(promotions::publish),
+        )
+        .route(
+            "/financing/promotions/{id}/items/{item}/remove",
+            post(promotions::remove_item),
+        )
+        .route(
+            "/financing/promotions/{id}/items/{item}/interest",
+            post(promotions::interest),
+        )
+        .route(
+            "/financing/promotions/{id}/export.xlsx",
+            get(promotions::export_xlsx),
+        )
+        .route(
+            "/financing/promotions/{id}/export.docx",
+            get(promotions::export_docx),
+        )
         .route("/financing/{id}", get(pages::need))
+        .route("/financing/{id}/remind", post(followup::remind_one))
         .route("/financing/{id}/claim", post(pages::claim))
         .route("/financing/{id}/choose", post(pages::choose))
         .route("/financing/{id}/outcomes", post(pages::outcome))

@@ -16,7 +16,7 @@ use domain::financing::{Purpose, State as NeedState};
 use domain::users::Role;
 use serde::Deserialize;
 use std::collections::HashMap;
-use store::financing::{NeedFilter, NeedRecord, NewNeed, NewOutcome};
+use store::financing::{NeedFilter, NeedRecord, NewNeed, NewOutcome, VisitBrief};
 use store::requests::Viewer;
 
 #[derive(Deserialize, Default)]
@@ -33,6 +33,8 @@ pub struct ListPage {
     posts: bool,
     is_admin: bool,
     purposes: Vec<Purpose>,
+    enterprise: String,
+    visit: Option<VisitBrief>,
 }
 
 impl ListPage {
@@ -86,6 +88,52 @@ pub async fn list(
         rows,
         paging,
         purposes: Purpose::ALL.to_vec(),
+        enterprise: String::new(),
+        visit: None,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    visit: Option<i64>,
+    enterprise: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "financing/new.html")]
+pub struct NewPage {
+    chrome: Chrome,
+    is_admin: bool,
+    purposes: Vec<Purpose>,
+    enterprise: String,
+    visit: Option<VisitBrief>,
+}
+
+/// The office posts a need for an enterprise, e.g. from a visit.
+pub async fn new_need(
+    State(st): State<Shared>,
+    page: Can<need::Administer>,
+    Query(q): Query<NewQuery>,
+) -> Result<NewPage, AppError> {
+    let visit = match q.visit {
+        Some(id) => Some(
+            st.store
+                .visit_brief(id)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("编号为 {id} 的走访记录")))?,
+        ),
+        None => None,
+    };
+    Ok(NewPage {
+        is_admin: true,
+        chrome: page.chrome("financing"),
+        purposes: Purpose::ALL.to_vec(),
+        enterprise: visit
+            .as_ref()
+            .map(|v| v.credit_code.clone())
+            .or(q.enterprise)
+            .unwrap_or_default(),
+        visit,
     })
 }
 
@@ -107,7 +155,13 @@ pub async fn post_need(
                 term_months: num("term_months"),
                 collateral: get("collateral"),
                 project: Some(get("project")).filter(|p| !p.is_empty()),
-                visit_id: None,
+                visit_id: match get("visit").as_str() {
+                    "" => None,
+                    v => Some(
+                        v.parse()
+                            .map_err(|_| AppError::BadRequest(format!("走访编号“{v}”无效")))?,
+                    ),
+                },
             },
             crate::layout::today(),
         )
@@ -124,6 +178,7 @@ pub struct NeedPage {
     /// The viewer's institution (financial institution users).
     institution: Option<String>,
     may_choose: bool,
+    is_admin: bool,
 }
 
 impl NeedPage {
@@ -178,6 +233,7 @@ pub async fn need(
         && (page.is_admin()
             || page.user.enterprise_code.as_deref() == Some(n.credit_code.as_str()));
     Ok(NeedPage {
+        is_admin: page.is_admin(),
         chrome: page.chrome("financing"),
         n,
         s,
@@ -245,6 +301,15 @@ pub async fn outcome(
                 on,
                 rate: get("rate"),
                 guarantor: get("guarantor"),
+                guarantee_yuan: match get("guarantee_yuan").replace(',', "").as_str() {
+                    "" => None,
+                    g => Some(g.parse().map_err(|_| {
+                        AppError::Invalid(vec![domain::users::FieldError::new(
+                            "guarantee_yuan",
+                            "担保金额应为整数（元）",
+                        )])
+                    })?),
+                },
                 reason: get("reason"),
             },
             &cal,

@@ -99,7 +99,7 @@ pub(super) async fn detail(
                 )
                 .await?,
             st.store.lagging_projects(today).await?,
-            st.store.units().await?,
+            st.store.active_units().await?,
             st.store
                 .request_categories()
                 .await?

@@ -509,7 +509,7 @@ async fn detail_page(
         d,
         steps,
         actions,
-        units: st.store.units().await?,
+        units: st.store.active_units().await?,
         groups,
         levels: Satisfaction::ALL.to_vec(),
         can_ask_extension,

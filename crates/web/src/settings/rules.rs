@@ -147,7 +147,7 @@ async fn routes_view(
     values: HashMap<String, String>,
     errors: Vec<FieldError>,
 ) -> Result<RoutesPage, AppError> {
-    let units = st.store.units().await?;
+    let units = st.store.active_units().await?;
     let groups = match st.store.current_campaign().await? {
         Some(c) => st.store.working_groups(c.id).await?,
         None => vec![],

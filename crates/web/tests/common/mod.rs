@@ -203,6 +203,19 @@ pub fn document_xml(docx: &[u8]) -> String {
     xml
 }
 
+/// The text of an .xlsx: its shared strings and first sheet, as XML.
+pub fn xlsx_text(xlsx: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("an .xlsx is a zip");
+    let mut out = String::new();
+    for name in ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"] {
+        if let Ok(mut f) = zip.by_name(name) {
+            f.read_to_string(&mut out).unwrap();
+        }
+    }
+    out
+}
+
 /// Enterprises A and B of `store::testing` in the registry.
 pub async fn enterprises_a_b(app: &TestApp) {
     app.store
