@@ -12,6 +12,7 @@ pub mod demo;
 pub mod enterprises;
 pub mod evaluation;
 pub mod financing;
+pub mod fiscal;
 pub mod format;
 pub mod land;
 pub mod meetings;

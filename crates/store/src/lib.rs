@@ -15,6 +15,7 @@ pub mod campaigns;
 pub mod enterprises;
 pub mod evaluations;
 pub mod financing;
+pub mod fiscal;
 pub mod land;
 pub mod meetings;
 pub mod org;

@@ -161,7 +161,7 @@ enum UserCommand {
         /// Display name (姓名).
         #[arg(long)]
         name: String,
-        /// admin, unit, leader or enterprise.
+        /// admin, unit, leader, enterprise or expert (评审专家, scores fiscal-support applications).
         #[arg(long)]
         role: String,
         /// Org unit code, for role unit.

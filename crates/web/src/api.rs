@@ -40,6 +40,7 @@ pub fn router() -> Router<Shared> {
         .merge(crate::per_mu::api_router())
         .merge(crate::power::api_router())
         .merge(crate::financing::api_router())
+        .merge(crate::fiscal::api_router())
         .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
@@ -73,7 +74,11 @@ pub fn router() -> Router<Shared> {
         crate::power::api_issue, crate::power::api_update_plan,
         crate::financing::api_post, crate::financing::api_needs, crate::financing::api_need, crate::financing::api_claim,
         crate::financing::api_choose, crate::financing::api_outcome, crate::financing::api_stats,
-        crate::financing::followup::api_overdue, crate::financing::followup::api_remind
+        crate::financing::followup::api_overdue, crate::financing::followup::api_remind,
+        crate::fiscal::api_programmes, crate::fiscal::api_create, crate::fiscal::api_programme, crate::fiscal::api_experts,
+        crate::fiscal::api_action, crate::fiscal::api_results, crate::fiscal::api_applications, crate::fiscal::api_apply,
+        crate::fiscal::api_objection, crate::fiscal::api_application, crate::fiscal::api_review, crate::fiscal::api_score,
+        crate::fiscal::api_deduction, crate::fiscal::api_payment, crate::fiscal::api_performance
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, crate::org::UnitIn, crate::org::UnitPut, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
@@ -105,7 +110,12 @@ pub fn router() -> Router<Shared> {
         crate::financing::NeedIn, crate::financing::ClaimJson, crate::financing::OutcomeJson, crate::financing::NeedJson,
         crate::financing::ChooseIn, crate::financing::OutcomeIn, crate::financing::FinShareJson, crate::financing::FinStatJson,
         crate::financing::FinStatsJson, crate::financing::ReminderJson, crate::financing::followup::OverdueNeedJson,
-        crate::financing::followup::RemindIn, crate::financing::followup::RemindedJson
+        crate::financing::followup::RemindIn, crate::financing::followup::RemindedJson,
+        crate::fiscal::ProgrammeIn, crate::fiscal::CriterionJson, crate::fiscal::ProgrammeJson, crate::fiscal::ApplicationJson,
+        crate::fiscal::ExpertsIn, crate::fiscal::FiscalActionIn, crate::fiscal::ResultItemJson, crate::fiscal::ResultsJson,
+        crate::fiscal::FiscalAttachmentIn, crate::fiscal::ApplicationIn, crate::fiscal::ReviewIn, crate::fiscal::ScoresIn,
+        crate::fiscal::DeductionIn, crate::fiscal::PaymentIn, crate::fiscal::PerformanceIn, crate::fiscal::FiscalObjectionIn,
+        crate::fiscal::FiscalCreatedJson
     )),
     modifiers(&BearerAuth, &ErrorResponses)
 )]

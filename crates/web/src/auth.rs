@@ -79,6 +79,17 @@ pub async fn authenticate(State(st): State<Shared>, req: Request, next: Next) ->
         },
         None => None,
     };
+    if let Some(u) = &user
+        && u.role == domain::users::Role::Expert
+        && !expert_may_open(parts.uri.path())
+    {
+        let e = AppError::Denied("评审专家账号只能使用专项资金评审功能".into());
+        return if parts.uri.path().starts_with("/api/") {
+            ApiError(e).into_response()
+        } else {
+            e.into_response()
+        };
+    }
     let existing_csrf = cookie(&parts.headers, CSRF_COOKIE).filter(|c| c.len() >= 32);
     let new_csrf = existing_csrf.is_none();
     let csrf = existing_csrf.unwrap_or_else(random_token);
@@ -149,6 +160,25 @@ pub async fn authenticate(State(st): State<Shared>, req: Request, next: Next) ->
         );
     }
     resp
+}
+
+/// The paths an expert may open: the fiscal programmes (pages and API),
+/// the home page (which sends it there), its own session and the assets.
+pub fn expert_may_open(path: &str) -> bool {
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    path == "/"
+        || under("/fiscal")
+        || under("/api/v1/fiscal")
+        || under("/static")
+        || matches!(
+            path,
+            "/healthz"
+                | "/login"
+                | "/logout"
+                | "/api/v1/login"
+                | "/api/v1/me"
+                | "/api/openapi.json"
+        )
 }
 
 fn form_value(bytes: &[u8], key: &str) -> Option<String> {
@@ -314,7 +344,8 @@ pub mod need {
         RecordVisits,
         ActOnRequests,
         Administer,
-        AnswerEvaluations
+        AnswerEvaluations,
+        ScoreApplications
     );
 }
 

@@ -39,6 +39,10 @@ async fn home(
     Query(q): Query<DashboardQuery>,
 ) -> Result<axum::response::Response, AppError> {
     use axum::response::IntoResponse;
+    // An expert's home is the programmes to score.
+    if page.user.role == domain::users::Role::Expert {
+        return Ok(axum::response::Redirect::to("/fiscal").into_response());
+    }
     // An enterprise's home is its own requests: raise one, follow them.
     if !page.can(domain::users::Permission::ReadCampaign) {
         return Ok(axum::response::Redirect::to("/requests").into_response());

@@ -22,6 +22,8 @@ pub struct Chrome {
     /// An enterprise user: the evaluation questionnaire in the navigation
     /// (township users reach it from their inbox and the 评议 page).
     pub answers_evaluations: bool,
+    /// An assessment expert: only the fiscal programmes in the navigation.
+    pub expert: bool,
     pub csrf: String,
     pub active: &'static str,
 }
@@ -38,6 +40,7 @@ impl Page {
             records_visits: self.can(Permission::RecordVisits),
             own_enterprise: self.user.enterprise_code.clone(),
             answers_evaluations: self.user.role == domain::users::Role::Enterprise,
+            expert: self.user.role == domain::users::Role::Expert,
             csrf: self.csrf.clone(),
             active,
         }

@@ -15,6 +15,7 @@ mod enterprises;
 mod error;
 pub mod evaluations;
 mod financing;
+mod fiscal;
 mod home;
 pub mod imports;
 mod inbox;
@@ -71,6 +72,7 @@ pub fn app(state: AppState) -> Router {
         .merge(per_mu::router())
         .merge(power::router())
         .merge(financing::router())
+        .merge(fiscal::router())
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())

@@ -26,15 +26,38 @@ enum Who {
     Unit,
     /// `jia`, of enterprise A.
     Enterprise,
+    /// `zhuanjia`, an assessment expert assigned to the fixture's programme.
+    Expert,
 }
 
-const EVERYONE: [Who; 5] = [
+const EVERYONE: [Who; 6] = [
     Who::Anonymous,
     Who::Enterprise,
     Who::Unit,
     Who::Leader,
     Who::Admin,
+    Who::Expert,
 ];
+
+/// The paths an expert's session may reach at all (the server's gate, written
+/// out again here): anything else answers 403, whatever the route's access.
+fn expert_path(url: &str) -> bool {
+    let path = url.split('?').next().unwrap_or(url);
+    let under = |p: &str| path == p || path.starts_with(&format!("{p}/"));
+    path == "/"
+        || under("/fiscal")
+        || under("/api/v1/fiscal")
+        || under("/static")
+        || matches!(
+            path,
+            "/healthz"
+                | "/login"
+                | "/logout"
+                | "/api/v1/login"
+                | "/api/v1/me"
+                | "/api/openapi.json"
+        )
+}
 
 /// Who a route lets through. The sets are written out here, not taken from
 /// `Role::can`, so that the test checks the domain's table too.
@@ -59,6 +82,11 @@ enum Access {
     /// Answering the evaluation: admin, unit, enterprise (a unit only for
     /// a township, a record-level rule).
     Answer,
+    /// Scoring fiscal applications: admin and experts (an expert only on
+    /// its programmes, a record-level rule).
+    Scorer,
+    /// An enterprise's own record or the office (fiscal performance).
+    OwnerOrAdmin,
 }
 
 impl Access {
@@ -74,6 +102,8 @@ impl Access {
             Access::Admin => who == Admin,
             Access::OwnEnterprise => who != Anonymous,
             Access::Answer => matches!(who, Admin | Unit | Enterprise),
+            Access::Scorer => matches!(who, Admin | Expert),
+            Access::OwnerOrAdmin => matches!(who, Admin | Enterprise),
         }
     }
 }
@@ -293,6 +323,24 @@ const ROUTES: &[Route] = &[
     r("POST", "/financing/{id}/choose", "/financing/{need}/choose", Requests, 409),
     r("POST", "/financing/{id}/outcomes", "/financing/{need}/outcomes", SignedIn, 403),
     at("GET", "/financing/new", Admin, 200),
+    at("GET", "/fiscal", SignedIn, 200),
+    at("POST", "/fiscal", Admin, 422),
+    r("GET", "/fiscal/{id}", "/fiscal/{programme}", SignedIn, 200),
+    r("POST", "/fiscal/{id}/experts", "/fiscal/999999/experts", Admin, 404),
+    r("POST", "/fiscal/{id}/actions", "/fiscal/{programme}/actions", Admin, 422),
+    r("POST", "/fiscal/{id}/apply", "/fiscal/{programme}/apply", SignedIn, 400),
+    r("POST", "/fiscal/{id}/objections", "/fiscal/{programme}/objections", SignedIn, 409),
+    r("POST", "/fiscal/{id}/objections/{oid}/answer", "/fiscal/{programme}/objections/999999/answer", Admin, 422),
+    r("GET", "/fiscal/{id}/results.xlsx", "/fiscal/{programme}/results.xlsx", SignedIn, 409),
+    r("GET", "/fiscal/{id}/plan.docx", "/fiscal/{programme}/plan.docx", SignedIn, 409),
+    r("GET", "/fiscal/applications/{id}", "/fiscal/applications/{app}", SignedIn, 200),
+    r("POST", "/fiscal/applications/{id}/review", "/fiscal/applications/{app}/review", Admin, 422),
+    r("POST", "/fiscal/applications/{id}/scores", "/fiscal/applications/{app}/scores", Scorer, 422),
+    r("POST", "/fiscal/applications/{id}/deduction", "/fiscal/applications/{app}/deduction", Admin, 422),
+    r("POST", "/fiscal/applications/{id}/resubmit", "/fiscal/applications/{app}/resubmit", SignedIn, 400),
+    r("POST", "/fiscal/applications/{id}/payments", "/fiscal/applications/{app}/payments", Admin, 422),
+    r("POST", "/fiscal/applications/{id}/performance", "/fiscal/applications/{app}/performance", OwnerOrAdmin, 422),
+    r("GET", "/fiscal/applications/{id}/attachments/{aid}", "/fiscal/applications/{app}/attachments/{fiscal_attachment}", SignedIn, 200),
     at("GET", "/financing/overdue", SignedIn, 200),
     at("POST", "/financing/remind", Admin, 400),
     r("POST", "/financing/{id}/remind", "/financing/{need}/remind", Admin, 409),
@@ -412,6 +460,23 @@ const ROUTES: &[Route] = &[
     r("POST", "/api/v1/financing/needs/{id}/outcomes", "/api/v1/financing/needs/{need}/outcomes", SignedIn, 400),
     at("GET", "/api/v1/financing/stats", Campaign, 200),
     at("GET", "/api/v1/financing/overdue", SignedIn, 200),
+    // fiscal support (the fixture's programme is open, with one application
+    // of enterprise A that passed formal review and has an attachment)
+    at("GET", "/api/v1/fiscal/programmes", SignedIn, 200),
+    at("POST", "/api/v1/fiscal/programmes", Admin, 400),
+    r("GET", "/api/v1/fiscal/programmes/{id}", "/api/v1/fiscal/programmes/{programme}", SignedIn, 200),
+    r("PUT", "/api/v1/fiscal/programmes/{id}/experts", "/api/v1/fiscal/programmes/{programme}/experts", Admin, 400),
+    r("POST", "/api/v1/fiscal/programmes/{id}/actions", "/api/v1/fiscal/programmes/{programme}/actions", Admin, 400),
+    r("GET", "/api/v1/fiscal/programmes/{id}/results", "/api/v1/fiscal/programmes/{programme}/results", SignedIn, 409),
+    r("GET", "/api/v1/fiscal/programmes/{id}/applications", "/api/v1/fiscal/programmes/{programme}/applications", SignedIn, 200),
+    r("POST", "/api/v1/fiscal/programmes/{id}/applications", "/api/v1/fiscal/programmes/{programme}/applications", SignedIn, 400),
+    r("POST", "/api/v1/fiscal/programmes/{id}/objections", "/api/v1/fiscal/programmes/{programme}/objections", SignedIn, 400),
+    r("GET", "/api/v1/fiscal/applications/{id}", "/api/v1/fiscal/applications/{app}", SignedIn, 200),
+    r("POST", "/api/v1/fiscal/applications/{id}/review", "/api/v1/fiscal/applications/{app}/review", Admin, 400),
+    r("POST", "/api/v1/fiscal/applications/{id}/scores", "/api/v1/fiscal/applications/{app}/scores", Scorer, 422),
+    r("POST", "/api/v1/fiscal/applications/{id}/deduction", "/api/v1/fiscal/applications/{app}/deduction", Admin, 400),
+    r("POST", "/api/v1/fiscal/applications/{id}/payments", "/api/v1/fiscal/applications/{app}/payments", Admin, 400),
+    r("POST", "/api/v1/fiscal/applications/{id}/performance", "/api/v1/fiscal/applications/{app}/performance", SignedIn, 400),
     r("POST", "/api/v1/financing/needs/{id}/reminders", "/api/v1/financing/needs/{need}/reminders", Admin, 409),
     at("GET", "/api/v1/power/plans", Campaign, 200),
     at("POST", "/api/v1/power/plans", Admin, 400),
@@ -423,8 +488,9 @@ const ROUTES: &[Route] = &[
 /// Where a record-level rule answers one role otherwise than the route's
 /// access says: (who, method, url, status).
 const EXCEPTIONS: &[(Who, &str, &str, u16)] = &[
-    // An enterprise's home is its own requests.
+    // An enterprise's home is its own requests; an expert's the programmes.
     (Who::Enterprise, "GET", "/", 303),
+    (Who::Expert, "GET", "/", 303),
     // A unit changes the parcels of its own township; the land bureau is none.
     (Who::Unit, "GET", "/land-parcels/D1/edit", 403),
     (Who::Unit, "POST", "/land-parcels/D1/edit", 403),
@@ -499,6 +565,8 @@ const EXCEPTIONS: &[(Who, &str, &str, u16)] = &[
     // A unit neither posts a need nor chooses for an enterprise.
     (Who::Unit, "POST", "/financing", 403),
     (Who::Unit, "POST", "/financing/{need}/choose", 403),
+    // Experts do not object; they score (an assigned expert).
+    (Who::Expert, "POST", "/fiscal/{programme}/objections", 403),
     // Only an enterprise acknowledges and reads its power notices.
     (Who::Admin, "POST", "/power/plans/{plan}/ack", 403),
     (Who::Unit, "POST", "/power/plans/{plan}/ack", 403),
@@ -745,6 +813,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         .as_i64()
         .unwrap();
     let office = store::requests::Viewer::office("权限测试");
+    let (programme, app_id, fiscal_attachment) = fiscal_fixture(app).await;
     let promotion = app
         .store
         .create_financing_promotion(&office, "权限测试推介", None, "")
@@ -814,9 +883,76 @@ async fn fixture(app: &TestApp) -> Fixture {
         ("plan", plan.to_string()),
         ("need", need.to_string()),
         ("promotion", promotion.to_string()),
+        ("programme", programme.to_string()),
+        ("app", app_id.to_string()),
+        ("fiscal_attachment", fiscal_attachment.to_string()),
         ("item", item.to_string()),
     ]);
     Fixture { ids }
+}
+
+/// An open programme with the expert `zhuanjia`, and enterprise A's
+/// application (with a PDF) that passed formal review: (programme,
+/// application, attachment).
+async fn fiscal_fixture(app: &TestApp) -> (i64, i64, i64) {
+    let office = store::requests::Viewer::office("权限测试");
+    app.store
+        .create_user(
+            &store::Actor::system("t"),
+            &domain::users::parse_new_user("zhuanjia", "评审专家甲", "expert", None, None).unwrap(),
+            common::PASSWORD,
+        )
+        .await
+        .unwrap();
+    let today = common::today();
+    let programme = app
+        .store
+        .create_fiscal_programme(
+            &office,
+            &store::fiscal::NewProgramme {
+                title: "权限测试专项资金".into(),
+                budget_yuan: 1_000_000,
+                opens_on: Some(today - chrono::Duration::days(10)),
+                closes_on: Some(today + chrono::Duration::days(30)),
+                // The fixture's project GC1 is not approved.
+                rules: Some(domain::fiscal::Rules {
+                    project_approved: false,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    app.store
+        .set_fiscal_experts(&office, programme, &["zhuanjia".into()])
+        .await
+        .unwrap();
+    let pdf =
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, PDF_BASE64).unwrap();
+    let a = app
+        .store
+        .submit_fiscal_application(
+            &office,
+            programme,
+            &store::fiscal::NewApplication {
+                enterprise: A.into(),
+                project: "GC1".into(),
+                eligible_investment_yuan: 5_000_000,
+                amount_yuan: 400_000,
+                files: vec![("申报书.pdf".into(), pdf)],
+                ..Default::default()
+            },
+            today,
+        )
+        .await
+        .unwrap();
+    app.store
+        .review_fiscal_application(&office, a.id, "pass", "")
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}: {:?}", a.reasons));
+    let att = app.store.fiscal_attachments(a.id).await.unwrap()[0].id;
+    (programme, a.id, att)
 }
 
 /// How one user reaches the server: a browser session with its CSRF token
@@ -837,6 +973,7 @@ impl Caller {
             Who::Leader => "leader",
             Who::Unit => "tudi",
             Who::Enterprise => "jia.qiye",
+            Who::Expert => "zhuanjia",
         };
         if who == Who::Anonymous {
             // A CSRF cookie and token, as a browser gets from the login page.
@@ -919,6 +1056,11 @@ fn judge(route: &Route, who: Who, url: &str, status: u16, to: &str) -> Result<()
         return (status == want)
             .then_some(())
             .ok_or(format!("wanted {want}"));
+    }
+    if who == Who::Expert && !expert_path(url) {
+        return (status == 403)
+            .then_some(())
+            .ok_or("wanted 403 (the expert's gate)".into());
     }
     if route.access.lets(who) {
         (status == route.want)
@@ -1110,4 +1252,26 @@ async fn the_navigation_links_only_to_what_the_role_may_open() {
             );
         }
     }
+    // An expert's navigation is the programmes to score, and it can open it.
+    let expert = Caller::new(&app, Who::Expert).await;
+    let html = expert
+        .browser
+        .get(app.url("/fiscal"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let nav = html
+        .split("<nav>")
+        .nth(1)
+        .and_then(|n| n.split("</nav>").next())
+        .expect("a navigation");
+    assert!(
+        nav.contains("href=\"/fiscal\"") && !nav.contains("/requests"),
+        "{nav}"
+    );
+    let (status, to) = expert.send(&app, "GET", "/").await;
+    assert_eq!((status, to.as_str()), (303, "/fiscal"));
 }

@@ -14,11 +14,20 @@ pub enum Role {
     Leader,
     /// One enterprise: its own records only.
     Enterprise,
+    /// An assessment expert (评审专家): scores the applications of the
+    /// fiscal programmes assigned to them, nothing else.
+    Expert,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Unit, Role::Leader, Role::Enterprise];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Unit,
+        Role::Leader,
+        Role::Enterprise,
+        Role::Expert,
+    ];
 
     /// The stable identifier.
     pub fn as_str(self) -> &'static str {
@@ -27,6 +36,7 @@ impl Role {
             Role::Unit => "unit",
             Role::Leader => "leader",
             Role::Enterprise => "enterprise",
+            Role::Expert => "expert",
         }
     }
 
@@ -37,6 +47,7 @@ impl Role {
             Role::Unit => "成员单位",
             Role::Leader => "领导",
             Role::Enterprise => "企业",
+            Role::Expert => "评审专家",
         }
     }
 
@@ -67,6 +78,7 @@ impl Role {
                 ReadCampaign | EditProjects | RecordVisits | ActOnRequests | AnswerEvaluations
             ),
             Role::Enterprise => matches!(p, ActOnRequests | AnswerEvaluations),
+            Role::Expert => p == ScoreApplications,
         }
     }
 
@@ -105,11 +117,14 @@ pub enum Permission {
     /// township's user for its township (a record-level rule), the office
     /// for paper ballots.
     AnswerEvaluations,
+    /// Score the fiscal-support applications of the programmes an expert
+    /// is assigned to (a record-level rule); only experts (and the office).
+    ScoreApplications,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
         Permission::ReadCampaign,
         Permission::Oversee,
         Permission::EditProjects,
@@ -117,6 +132,7 @@ impl Permission {
         Permission::ActOnRequests,
         Permission::Administer,
         Permission::AnswerEvaluations,
+        Permission::ScoreApplications,
     ];
 }
 
@@ -225,7 +241,7 @@ pub fn parse_new_user(
     if role.is_none() {
         errs.push(FieldError::new(
             "role",
-            "角色须为 admin、unit、leader 或 enterprise",
+            "角色须为 admin、unit、leader、enterprise 或 expert",
         ));
     }
     let unit_code = unit_code

@@ -108,8 +108,8 @@ impl Store {
         let rows = sqlx::query(
             "SELECT p.id, p.title, p.meeting_on, p.published_on, \
                (SELECT COUNT(*) FROM financing_promotion_items i WHERE i.promotion_id = p.id) AS items, \
-               (SELECT COALESCE(SUM(i.to_raise_yuan), 0) FROM financing_promotion_items i WHERE i.promotion_id = p.id) AS to_raise, \
-               (SELECT COALESCE(SUM(x.signed_yuan), 0) FROM financing_promotion_interests x \
+               (SELECT CAST(COALESCE(SUM(i.to_raise_yuan), 0) AS BIGINT) FROM financing_promotion_items i WHERE i.promotion_id = p.id) AS to_raise, \
+               (SELECT CAST(COALESCE(SUM(x.signed_yuan), 0) AS BIGINT) FROM financing_promotion_interests x \
                   JOIN financing_promotion_items i ON i.id = x.item_id WHERE i.promotion_id = p.id) AS signed \
              FROM financing_promotions p WHERE p.published_on IS NOT NULL OR $1 = 1 \
              ORDER BY p.id DESC LIMIT $2 OFFSET $3",
@@ -153,7 +153,7 @@ impl Store {
         }
         let items = sqlx::query(
             "SELECT i.id, p.code, p.name, p.enterprise_name, t.name AS township_name, p.key_project, p.planned_investment_yuan, \
-               (SELECT COALESCE(SUM(g.investment_yuan), 0) FROM project_progress g WHERE g.project_id = p.id) AS completed, \
+               (SELECT CAST(COALESCE(SUM(g.investment_yuan), 0) AS BIGINT) FROM project_progress g WHERE g.project_id = p.id) AS completed, \
                i.to_raise_yuan, i.note \
              FROM financing_promotion_items i JOIN projects p ON p.id = i.project_id JOIN org_units t ON t.id = p.township_id \
              WHERE i.promotion_id = $1 ORDER BY i.id",
@@ -296,7 +296,7 @@ impl Store {
         for code in codes {
             let r = sqlx::query(
                 "SELECT p.id, p.planned_investment_yuan, \
-                   (SELECT COALESCE(SUM(g.investment_yuan), 0) FROM project_progress g WHERE g.project_id = p.id) AS completed, \
+                   (SELECT CAST(COALESCE(SUM(g.investment_yuan), 0) AS BIGINT) FROM project_progress g WHERE g.project_id = p.id) AS completed, \
                    (SELECT COUNT(*) FROM financing_promotion_items i WHERE i.promotion_id = $2 AND i.project_id = p.id) AS listed \
                  FROM projects p WHERE p.code = $1",
             )
@@ -360,7 +360,7 @@ impl Store {
     pub async fn financing_promotion_candidates(&self, id: i64) -> Result<Vec<String>> {
         sqlx::query(
             "SELECT p.code FROM projects p WHERE p.key_project = 1 AND p.in_production_on IS NULL \
-               AND p.planned_investment_yuan > (SELECT COALESCE(SUM(g.investment_yuan), 0) FROM project_progress g WHERE g.project_id = p.id) \
+               AND p.planned_investment_yuan > (SELECT CAST(COALESCE(SUM(g.investment_yuan), 0) AS BIGINT) FROM project_progress g WHERE g.project_id = p.id) \
                AND NOT EXISTS (SELECT 1 FROM financing_promotion_items i WHERE i.promotion_id = $1 AND i.project_id = p.id) \
              ORDER BY p.planned_investment_yuan DESC, p.code LIMIT 200",
         )

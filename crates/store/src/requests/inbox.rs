@@ -326,7 +326,7 @@ impl Store {
                     items.push(item(kind, r, note));
                 }
             }
-            Role::Leader => {}
+            Role::Leader | Role::Expert => {}
         }
         let seen_day = seen_at
             .as_deref()

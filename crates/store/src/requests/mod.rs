@@ -436,6 +436,8 @@ pub(crate) fn record_from_row(r: &sqlx::any::AnyRow) -> Result<RequestRecord> {
 fn visibility(v: &Viewer) -> (&'static str, Option<String>) {
     match v.role {
         Role::Admin | Role::Leader => ("$1 IS NULL", None),
+        // An expert sees no request.
+        Role::Expert => ("($1 IS NULL AND 1 = 0)", None),
         Role::Unit => (
             "(u.code = $1 OR EXISTS (SELECT 1 FROM request_events ev JOIN org_units eu ON eu.id = ev.unit_id \
              WHERE ev.request_id = r.id AND eu.code = $1))",

@@ -241,7 +241,7 @@ impl Store {
         let unit = match v.role {
             Role::Admin | Role::Leader => None,
             Role::Unit => Some(v.unit_code.clone().unwrap_or_else(|| "\u{0}none".into())),
-            Role::Enterprise => return Ok(vec![]),
+            Role::Enterprise | Role::Expert => return Ok(vec![]),
         };
         sqlx::query(
             "SELECT r.id, r.code, r.title, u.code AS unit_code, u.name AS unit_name, x.days, x.reason, x.requested_by, x.requested_at \

@@ -244,9 +244,9 @@ impl Store {
                 .clone()
                 .ok_or_else(|| StoreError::Forbidden("该企业账号没有关联企业".into()))?,
             Role::Admin | Role::Unit => input.enterprise.trim().to_string(),
-            Role::Leader => {
+            Role::Leader | Role::Expert => {
                 return Err(StoreError::Forbidden(
-                    "领导账号只能查看，不能提交诉求".into(),
+                    "领导和评审专家账号不能提交诉求".into(),
                 ));
             }
         };

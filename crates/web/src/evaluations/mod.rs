@@ -88,7 +88,7 @@ pub(crate) fn reads_results(u: &User, round: &Round) -> bool {
     match u.role {
         Role::Admin | Role::Leader => true,
         Role::Unit => round.status.published(),
-        Role::Enterprise => false,
+        Role::Enterprise | Role::Expert => false,
     }
 }
 

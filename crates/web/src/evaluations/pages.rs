@@ -222,7 +222,7 @@ async fn round_page(
             Some(u) => st.store.objections(round.id, Some(u)).await?,
             None => vec![],
         },
-        Role::Enterprise => vec![],
+        Role::Enterprise | Role::Expert => vec![],
     };
     let actions = if page.is_admin() {
         Action::ALL
@@ -600,7 +600,7 @@ pub async fn unit_page(
         Role::Unit => {
             page.user.unit_code.as_deref() == Some(code.as_str()) && round.status.published()
         }
-        Role::Enterprise => false,
+        Role::Enterprise | Role::Expert => false,
     };
     if !allowed {
         return Err(AppError::Denied(

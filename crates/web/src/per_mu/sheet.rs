@@ -73,7 +73,9 @@ fn may_read(page: &Page, e: &PerMuEvaluation, code: &str) -> Result<(), AppError
                 Ok(())
             }
         }
-        Role::Enterprise => Err(AppError::Denied("企业只能查看本企业的评价结果".into())),
+        Role::Enterprise | Role::Expert => {
+            Err(AppError::Denied("企业只能查看本企业的评价结果".into()))
+        }
     }
 }
 

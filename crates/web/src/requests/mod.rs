@@ -4,6 +4,7 @@
 
 mod api;
 mod pages;
+pub(crate) use pages::{UPLOAD_LIMIT, attachment_response, form_with_files};
 
 pub use api::api_router;
 pub(crate) use api::*;

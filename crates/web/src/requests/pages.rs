@@ -45,6 +45,39 @@ pub fn router() -> Router<Shared> {
 pub const UPLOAD_LIMIT: usize =
     domain::requests::attachment::MAX_FILES * domain::requests::attachment::MAX_BYTES + 1024 * 1024;
 
+/// A multipart form's text fields and its files (the fields named
+/// `attachments`; an empty file input is skipped).
+pub(crate) async fn form_with_files(
+    form: &mut Multipart,
+) -> Result<(HashMap<String, String>, Vec<(String, Vec<u8>)>), AppError> {
+    let mut values: HashMap<String, String> = HashMap::new();
+    let mut files: Vec<(String, Vec<u8>)> = vec![];
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "attachments" {
+            let file_name = field.file_name().unwrap_or("").to_string();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("附件上传失败：{e}")))?;
+            if !file_name.is_empty() || !bytes.is_empty() {
+                files.push((file_name, bytes.to_vec()));
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("表单读取失败：{e}")))?;
+            values.insert(name, text);
+        }
+    }
+    Ok((values, files))
+}
+
 /// The list's query string.
 #[derive(Debug, Default, Deserialize, Clone)]
 pub struct ListQuery {
@@ -175,7 +208,7 @@ fn waits_for(v: &Viewer, r: &RequestRecord) -> bool {
                 || (r.kind == Kind::ActionItem && r.status == Status::Resolved)
         }
         Role::Enterprise => matches!(r.status, Status::Replied | Status::Resolved),
-        Role::Leader => false,
+        Role::Leader | Role::Expert => false,
     }
 }
 
@@ -370,31 +403,7 @@ async fn submit(
     page: Can<need::ActOnRequests>,
     mut form: Multipart,
 ) -> Result<Response, AppError> {
-    let mut values: HashMap<String, String> = HashMap::new();
-    let mut files: Vec<(String, Vec<u8>)> = vec![];
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("上传失败：{e}")))?
-    {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "attachments" {
-            let file_name = field.file_name().unwrap_or("").to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(format!("附件上传失败：{e}")))?;
-            if !file_name.is_empty() || !bytes.is_empty() {
-                files.push((file_name, bytes.to_vec()));
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|e| AppError::BadRequest(format!("表单读取失败：{e}")))?;
-            values.insert(name, text);
-        }
-    }
+    let (values, files) = form_with_files(&mut form).await?;
     let v = Viewer::of(&page.user);
     let input = NewRequest {
         enterprise: values.get("enterprise").cloned().unwrap_or_default(),
