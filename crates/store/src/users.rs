@@ -164,14 +164,6 @@ impl Store {
         row.as_ref().map(user_from_row).transpose()
     }
 
-    /// How many users exist.
-    pub async fn user_count(&self) -> Result<i64> {
-        Ok(sqlx::query("SELECT COUNT(*) AS n FROM users")
-            .fetch_one(self.pool())
-            .await?
-            .try_get("n")?)
-    }
-
     /// Creates a user; the unit must exist; the username must be free.
     pub async fn create_user(&self, actor: &Actor, u: &NewUser, password: &str) -> Result<User> {
         let mut errs = Vec::new();
@@ -438,10 +430,16 @@ impl Store {
         Ok(())
     }
 
-    /// On a database with no users, creates `admin` with the given password or
-    /// a generated one. Returns the password when it was generated here.
+    /// On a database with no administrator (a new one, or the demo's, which
+    /// holds only its assessment experts at that point), creates `admin`
+    /// with the given password or a generated one. Returns the password and
+    /// whether it was generated here.
     pub async fn ensure_admin(&self, password: Option<&str>) -> Result<Option<(String, bool)>> {
-        if self.user_count().await? > 0 {
+        let admins: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users WHERE role = 'admin'")
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")?;
+        if admins > 0 {
             return Ok(None);
         }
         let (pw, generated) = match password {

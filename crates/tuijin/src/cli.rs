@@ -375,7 +375,7 @@ pub async fn run() -> anyhow::Result<()> {
             crate::demo::create_users(&s, &pw).await?;
             if generated {
                 println!(
-                    "演示账号 admin、leader、jingmao、guotu、zhenjie、yinhang、qiye 的密码：{pw}"
+                    "演示账号 admin、leader、jingmao、guotu、zhenjie、yinhang、qiye、zhuanjia 的密码：{pw}"
                 );
             }
             Ok(())
@@ -567,7 +567,7 @@ pub async fn run() -> anyhow::Result<()> {
                 }
                 if demo {
                     println!(
-                        "演示账号（密码相同）：leader（领导，只读）、jingmao（区经贸(交通)局）、guotu（区国土资源分局）、zhenjie（永中街道）、yinhang（工商银行龙湾支行）、qiye（企业）"
+                        "演示账号（密码相同）：leader（领导，只读）、jingmao（区经贸(交通)局）、guotu（区国土资源分局）、zhenjie（永中街道）、yinhang（工商银行龙湾支行）、qiye（企业）、zhuanjia（评审专家）"
                     );
                 }
             }

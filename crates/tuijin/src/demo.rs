@@ -93,7 +93,248 @@ pub async fn load(s: &Store) -> anyhow::Result<()> {
     load_evaluations(s, &codes).await?;
     load_per_mu(s, &e).await?;
     load_power(s, &e).await?;
-    load_financing(s, &codes, web::today()).await
+    load_financing(s, &codes, web::today()).await?;
+    load_fiscal(s, &codes, web::today()).await
+}
+
+/// Fiscal support: the 2006 technical-renovation programme run to the end
+/// (applications with eligibility, one returned and resubmitted, the
+/// ineligible rejected, five experts with a conflict, a deduction, the
+/// ranking within the budget, 公示 with an answered objection, final,
+/// payments in part and a performance self-evaluation) and this year's
+/// programme open for applications.
+async fn load_fiscal(
+    s: &Store,
+    enterprises: &[String],
+    today: chrono::NaiveDate,
+) -> anyhow::Result<()> {
+    use chrono::Datelike;
+    use store::fiscal::{NewApplication, NewProgramme};
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("a valid day");
+    let actor = Actor::system("演示");
+    let office = Viewer::office("演示 活动办公室");
+    let mut experts = vec![];
+    for (i, name) in ["王工", "李教授", "陈高工", "赵会计师", "周工"]
+        .iter()
+        .enumerate()
+    {
+        let nu = domain::users::parse_new_user(
+            &format!("pingshen{}", i + 1),
+            &format!("评审专家{name}"),
+            "expert",
+            None,
+            None,
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        experts.push(
+            s.create_user(&actor, &nu, &store::users::random_token())
+                .await?,
+        );
+    }
+    let names: Vec<String> = experts.iter().map(|u| u.username.clone()).collect();
+    // Approved projects, each with its enterprise (or one of the demo's).
+    let known: std::collections::HashSet<&str> = enterprises.iter().map(String::as_str).collect();
+    let mut pairs = vec![];
+    for (i, p) in domain::demo::longwan_2006().projects.iter().enumerate() {
+        if p.dates
+            .actual(domain::projects::Milestone::Approved)
+            .is_none()
+        {
+            continue;
+        }
+        let owner = if p.enterprise_credit_code.is_empty() {
+            enterprises[(i * 5) % enterprises.len()].clone()
+        } else if known.contains(p.enterprise_credit_code.as_str()) {
+            p.enterprise_credit_code.clone()
+        } else {
+            continue;
+        };
+        if pairs.iter().any(|(o, _): &(String, String)| *o == owner) {
+            continue;
+        }
+        pairs.push((owner, p.code.clone()));
+        if pairs.len() == 12 {
+            break;
+        }
+    }
+    let finished = s
+        .create_fiscal_programme(
+            &office,
+            &NewProgramme {
+                title: "2006年工业技术改造专项资金".into(),
+                budget_yuan: 3_000_000,
+                opens_on: Some(d(2006, 3, 1)),
+                closes_on: Some(d(2006, 4, 30)),
+                ..NewProgramme::default()
+            },
+        )
+        .await?;
+    s.set_fiscal_experts(&office, finished, &names).await?;
+    let cal = s.calendar().await?;
+    let (a, b) = pairs.split_at(pairs.len().min(9));
+    let mut passed = vec![];
+    for (k, (owner, project)) in a.iter().enumerate() {
+        let inv = 4_000_000 + 2_500_000 * k as i64;
+        let app = s
+            .submit_fiscal_application(
+                &office,
+                finished,
+                &NewApplication {
+                    enterprise: owner.clone(),
+                    project: project.clone(),
+                    eligible_investment_yuan: inv,
+                    amount_yuan: inv / 8,
+                    description: "购置数控加工中心及自动化生产线，提升产品精度和产能。".into(),
+                    ..NewApplication::default()
+                },
+                d(2006, 3, 10 + k as u32),
+            )
+            .await?;
+        if !app.eligible {
+            s.review_fiscal_application(
+                &office,
+                app.id,
+                "reject",
+                &format!("不符合申报条件：{}", app.reasons.join("；")),
+            )
+            .await?;
+            continue;
+        }
+        if k == 1 {
+            s.review_fiscal_application(
+                &office,
+                app.id,
+                "return",
+                "请补充设备购置合同和发票复印件",
+            )
+            .await?;
+            s.resubmit_fiscal_application(
+                &office,
+                app.id,
+                &NewApplication {
+                    project: project.clone(),
+                    eligible_investment_yuan: inv,
+                    amount_yuan: inv / 8,
+                    description: "已补充设备购置合同和发票。".into(),
+                    ..NewApplication::default()
+                },
+                d(2006, 4, 20),
+            )
+            .await?;
+        }
+        s.review_fiscal_application(&office, app.id, "pass", "")
+            .await?;
+        passed.push(app.id);
+    }
+    s.fiscal_programme_action(&office, finished, "close", d(2006, 5, 8), &cal)
+        .await?;
+    for (k, id) in passed.iter().enumerate() {
+        for (j, expert) in experts.iter().enumerate() {
+            let v = Viewer::of(expert);
+            if k == 0 && j == 4 {
+                s.score_fiscal_application(&v, *id, None).await?; // 回避
+                continue;
+            }
+            // Marks in hundredths within 20 / 35 / 25 / 20, varying by application and expert.
+            let w = ((k * 7 + j * 3) % 9) as i64;
+            let marks = [1200 + 80 * w, 2000 + 150 * w, 1500 + 100 * w, 1300 + 60 * w];
+            s.score_fiscal_application(&v, *id, Some(&marks)).await?;
+        }
+    }
+    if let Some(id) = passed.get(2) {
+        s.set_fiscal_deduction(&office, *id, 300, "2005年有环保行政处罚记录")
+            .await?;
+    }
+    s.fiscal_programme_action(&office, finished, "rank", d(2006, 5, 20), &cal)
+        .await?;
+    s.fiscal_programme_action(&office, finished, "publish", d(2006, 5, 22), &cal)
+        .await?;
+    let objection = s
+        .file_fiscal_objection(
+            &office,
+            finished,
+            None,
+            "张某",
+            "0577-8668xxxx",
+            "某企业设备为二手设备，是否符合条件？",
+            d(2006, 5, 25),
+        )
+        .await?;
+    s.answer_fiscal_objection(
+        &office,
+        finished,
+        objection,
+        "经核查，设备为新购，符合申报条件。",
+        d(2006, 5, 29),
+    )
+    .await?;
+    s.fiscal_programme_action(&office, finished, "finalize", d(2006, 6, 5), &cal)
+        .await?;
+    let results = s.fiscal_results(finished).await?;
+    let awarded: Vec<_> = results
+        .iter()
+        .filter(|a| a.award_yuan.unwrap_or(0) > 0)
+        .collect();
+    for (k, a) in awarded.iter().enumerate() {
+        let award = a.award_yuan.unwrap_or(0);
+        s.record_fiscal_payment(&office, a.id, award / 2, d(2006, 7, 10), "第一期（50%）")
+            .await?;
+        if k == 0 {
+            s.record_fiscal_payment(
+                &office,
+                a.id,
+                award - award / 2,
+                d(2006, 12, 15),
+                "第二期（验收后）",
+            )
+            .await?;
+            s.file_fiscal_performance(
+                &office,
+                a.id,
+                [9, 45, 26, 9],
+                "项目按期投产，新增产值超过预期。",
+                d(2007, 3, 1),
+            )
+            .await?;
+        }
+    }
+    // This year's programme, open for applications: two already in.
+    let open = s
+        .create_fiscal_programme(
+            &office,
+            &NewProgramme {
+                title: format!("{}年工业技术改造专项资金", today.year()),
+                budget_yuan: 5_000_000,
+                opens_on: Some(today - chrono::Duration::days(10)),
+                closes_on: Some(today + chrono::Duration::days(20)),
+                ..NewProgramme::default()
+            },
+        )
+        .await?;
+    s.set_fiscal_experts(&office, open, &names[..3]).await?;
+    for (owner, project) in b.iter().take(2) {
+        s.submit_fiscal_application(
+            &office,
+            open,
+            &NewApplication {
+                enterprise: owner.clone(),
+                project: project.clone(),
+                eligible_investment_yuan: 12_000_000,
+                amount_yuan: 1_200_000,
+                description: "智能化技术改造。".into(),
+                ..NewApplication::default()
+            },
+            today,
+        )
+        .await?;
+    }
+    println!(
+        "演示专项资金：2006年技改专项 {} 份申报、{} 个项目获资助（已定稿、部分拨付），{}年专项申报中",
+        a.len(),
+        awarded.len(),
+        today.year()
+    );
+    Ok(())
 }
 
 /// Financing: the template's three placeholder institutions named, and a
@@ -877,10 +1118,20 @@ pub async fn create_users(s: &Store, pw: &str) -> anyhow::Result<()> {
             None,
         ),
         ("qiye", "企业联系人", "enterprise", None, first.as_deref()),
+        ("zhuanjia", "评审专家（演示）", "expert", None, None),
     ] {
         let nu = domain::users::parse_new_user(username, name, role, unit, ent)
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         s.create_user(&actor, &nu, pw).await?;
+    }
+    // The demo expert joins the programmes still running.
+    let office = Viewer::office("演示 活动办公室");
+    for p in s.fiscal_programmes(&office).await? {
+        if p.status != domain::fiscal::Status::Final {
+            let mut names: Vec<String> = p.experts.iter().map(|e| e.0.clone()).collect();
+            names.push("zhuanjia".into());
+            s.set_fiscal_experts(&office, p.id, &names).await?;
+        }
     }
     Ok(())
 }
