@@ -19,6 +19,7 @@ pub mod meetings;
 pub mod org;
 pub mod patch;
 pub mod per_mu;
+pub mod policies;
 pub mod power;
 pub mod projects;
 pub mod requests;

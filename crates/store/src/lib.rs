@@ -20,6 +20,7 @@ pub mod land;
 pub mod meetings;
 pub mod org;
 pub mod per_mu;
+pub mod policies;
 pub mod power;
 pub mod projects;
 pub mod province;

@@ -94,7 +94,204 @@ pub async fn load(s: &Store) -> anyhow::Result<()> {
     load_per_mu(s, &e).await?;
     load_power(s, &e).await?;
     load_financing(s, &codes, web::today()).await?;
-    load_fiscal(s, &codes, web::today()).await
+    load_fiscal(s, &codes, web::today()).await?;
+    load_policies(s, &codes).await
+}
+
+/// A dozen 2006 policies with their rules, published through the same
+/// matching as the office's, and read by part of the enterprises.
+async fn load_policies(s: &Store, enterprises: &[String]) -> anyhow::Result<()> {
+    use domain::policies::AppliesTo;
+    use store::policies::NewPolicy;
+    let d = |m, day| chrono::NaiveDate::from_ymd_opt(2006, m, day).expect("a valid day");
+    let office = Viewer::office("演示 活动办公室");
+    let words = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let list: Vec<(
+        &str,
+        &str,
+        &str,
+        chrono::NaiveDate,
+        Option<chrono::NaiveDate>,
+        Vec<&str>,
+        AppliesTo,
+    )> = vec![
+        (
+            "关于加快工业经济发展的若干政策意见",
+            "龙政发〔2006〕1号",
+            "龙湾区人民政府",
+            d(1, 10),
+            None,
+            vec!["fiscal", "tax"],
+            AppliesTo::default(),
+        ),
+        (
+            "龙湾区工业企业技术改造项目财政补助办法",
+            "龙政发〔2006〕5号",
+            "龙湾区人民政府",
+            d(2, 20),
+            None,
+            vec!["fiscal"],
+            AppliesTo {
+                above_scale_only: true,
+                ..Default::default()
+            },
+        ),
+        (
+            "关于扶持阀门产业转型升级的实施意见",
+            "龙经贸〔2006〕12号",
+            "区经贸(交通)局",
+            d(3, 8),
+            None,
+            vec!["fiscal", "financing"],
+            AppliesTo {
+                industries: words(&["344"]),
+                ..Default::default()
+            },
+        ),
+        (
+            "鞋业服装企业品牌培育奖励办法",
+            "龙经贸〔2006〕15号",
+            "区经贸(交通)局",
+            d(3, 20),
+            None,
+            vec!["fiscal"],
+            AppliesTo {
+                industries: words(&["18", "19"]),
+                ..Default::default()
+            },
+        ),
+        (
+            "中小企业融资担保风险补偿办法",
+            "龙财〔2006〕9号",
+            "区财政局",
+            d(4, 6),
+            None,
+            vec!["financing"],
+            AppliesTo {
+                tiers: words(&["growth_sme"]),
+                ..Default::default()
+            },
+        ),
+        (
+            "关于规模以上工业企业用电保障的通知",
+            "龙经贸〔2006〕21号",
+            "区经贸(交通)局",
+            d(5, 18),
+            Some(d(9, 30)),
+            vec!["energy_land"],
+            AppliesTo {
+                above_scale_only: true,
+                per_mu_classes: words(&["A", "B"]),
+                ..Default::default()
+            },
+        ),
+        (
+            "永中街道工业园区企业用地优惠政策",
+            "永街〔2006〕3号",
+            "永中街道办事处",
+            d(5, 25),
+            None,
+            vec!["energy_land"],
+            AppliesTo {
+                townships: words(&["yongzhong"]),
+                ..Default::default()
+            },
+        ),
+        (
+            "海滨、海城企业社保费缓缴办法",
+            "龙劳社〔2006〕4号",
+            "区劳动和社会保障局",
+            d(6, 12),
+            None,
+            vec!["labour", "fees"],
+            AppliesTo {
+                townships: words(&["haibin", "haicheng"]),
+                ..Default::default()
+            },
+        ),
+        (
+            "行业龙头企业培育扶持办法",
+            "龙政办发〔2006〕30号",
+            "龙湾区人民政府办公室",
+            d(7, 1),
+            None,
+            vec!["fiscal", "tax"],
+            AppliesTo {
+                tiers: words(&["industry_leader", "large_group"]),
+                ..Default::default()
+            },
+        ),
+        (
+            "电气机械企业研发费用加计扣除操作指引",
+            "龙地税〔2006〕6号",
+            "区地方税务局",
+            d(7, 20),
+            None,
+            vec!["tax"],
+            AppliesTo {
+                industries: words(&["38"]),
+                ..Default::default()
+            },
+        ),
+        (
+            "关于减免部分行政事业性收费的通知",
+            "龙价〔2006〕2号",
+            "区物价局",
+            d(8, 15),
+            None,
+            vec!["fees", "institutional"],
+            AppliesTo::default(),
+        ),
+        (
+            "低效用地企业整治提升办法",
+            "龙国土〔2006〕11号",
+            "区国土资源分局",
+            d(9, 5),
+            None,
+            vec!["energy_land"],
+            AppliesTo {
+                per_mu_classes: words(&["C", "D"]),
+                ..Default::default()
+            },
+        ),
+    ];
+    let mut matched = 0;
+    for (k, (title, number, body_org, issued, expires, cats, applies)) in
+        list.into_iter().enumerate()
+    {
+        let p = s
+            .create_policy(
+                &office,
+                &NewPolicy {
+                    title: title.into(),
+                    document_number: number.into(),
+                    issuing_body: body_org.into(),
+                    issued_on: Some(issued),
+                    effective_on: None,
+                    expires_on: expires,
+                    body: format!("为贯彻落实“两个年”活动部署，{title}如下：\n一、适用范围……\n二、支持内容……\n三、申报程序……\n四、本政策自发布之日起施行。"),
+                    interpretation: "本政策主要解决企业反映集中的问题。符合条件的企业可通过本平台咨询，由区经贸局负责解释。".into(),
+                    categories: cats.iter().map(|c| c.to_string()).collect(),
+                    applies_to: applies,
+                    contact: "区经贸(交通)局企业服务科 0577-86900000".into(),
+                },
+            )
+            .await?;
+        let p = s.publish_policy(&office, p.id, issued).await?;
+        matched += p.matched;
+        // Some of the enterprises concerned have opened it.
+        for code in enterprises.iter().skip(k % 3).step_by(3).take(10) {
+            let v = Viewer {
+                role: domain::users::Role::Enterprise,
+                unit_code: None,
+                enterprise_code: Some(code.clone()),
+                actor: Actor::system("演示企业"),
+            };
+            s.policy(&v, p.id).await?;
+        }
+    }
+    println!("演示政策：12 项 2006 年政策，送达企业 {matched} 家次");
+    Ok(())
 }
 
 /// Fiscal support: the 2006 technical-renovation programme run to the end

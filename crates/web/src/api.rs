@@ -41,6 +41,7 @@ pub fn router() -> Router<Shared> {
         .merge(crate::power::api_router())
         .merge(crate::financing::api_router())
         .merge(crate::fiscal::api_router())
+        .merge(crate::policies::api_router())
         .fallback(|| async { ApiError(AppError::NotFound("该接口".into())) })
 }
 
@@ -78,7 +79,9 @@ pub fn router() -> Router<Shared> {
         crate::fiscal::api_programmes, crate::fiscal::api_create, crate::fiscal::api_programme, crate::fiscal::api_experts,
         crate::fiscal::api_action, crate::fiscal::api_results, crate::fiscal::api_applications, crate::fiscal::api_apply,
         crate::fiscal::api_objection, crate::fiscal::api_application, crate::fiscal::api_review, crate::fiscal::api_score,
-        crate::fiscal::api_deduction, crate::fiscal::api_payment, crate::fiscal::api_performance
+        crate::fiscal::api_deduction, crate::fiscal::api_payment, crate::fiscal::api_performance,
+        crate::policies::api_create, crate::policies::api_publish, crate::policies::api_list, crate::policies::api_get,
+        crate::policies::api_matches
     ),
     components(schemas(
         ApiLogin, ApiToken, ErrorBody, FieldErrorBody, UnitJson, crate::org::UnitIn, crate::org::UnitPut, GroupJson, GroupUnitJson, CampaignJson, TargetJson, UserJson, AwardJson,
@@ -115,7 +118,8 @@ pub fn router() -> Router<Shared> {
         crate::fiscal::ExpertsIn, crate::fiscal::FiscalActionIn, crate::fiscal::ResultItemJson, crate::fiscal::ResultsJson,
         crate::fiscal::FiscalAttachmentIn, crate::fiscal::ApplicationIn, crate::fiscal::ReviewIn, crate::fiscal::ScoresIn,
         crate::fiscal::DeductionIn, crate::fiscal::PaymentIn, crate::fiscal::PerformanceIn, crate::fiscal::FiscalObjectionIn,
-        crate::fiscal::FiscalCreatedJson
+        crate::fiscal::FiscalCreatedJson,
+        crate::policies::AppliesToJson, crate::policies::PolicyIn, crate::policies::PolicyJson, crate::policies::MatchJson
     )),
     modifiers(&BearerAuth, &ErrorResponses)
 )]

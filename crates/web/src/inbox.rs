@@ -38,6 +38,8 @@ struct InboxPage {
     power: Vec<(i64, String)>,
     /// For a financial institution's users: the needs whose step it owes is overdue.
     financing: Vec<store::financing::OverdueNeed>,
+    /// For an enterprise: the policies in force that concern it, unread first.
+    policies: Vec<(store::policies::Policy, bool)>,
 }
 
 /// An open evaluation round the user's enterprise or township has not
@@ -114,7 +116,14 @@ async fn page(State(st): State<Shared>, page: Page) -> Result<InboxPage, AppErro
     } else {
         vec![]
     };
+    let policies = match &page.user.enterprise_code {
+        Some(code) if page.user.role == domain::users::Role::Enterprise => {
+            st.store.enterprise_policies(code, today).await?
+        }
+        _ => vec![],
+    };
     Ok(InboxPage {
+        policies,
         financing,
         power: crate::power::unacknowledged(&st, &page.user).await?,
         questionnaires: questionnaires(&st, &page.user).await?,

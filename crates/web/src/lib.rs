@@ -26,6 +26,7 @@ mod meetings;
 mod middleware;
 mod org;
 pub mod per_mu;
+mod policies;
 mod power;
 mod projects;
 mod requests;
@@ -73,6 +74,7 @@ pub fn app(state: AppState) -> Router {
         .merge(power::router())
         .merge(financing::router())
         .merge(fiscal::router())
+        .merge(policies::router())
         .merge(campaigns::router())
         .merge(users::router())
         .merge(audit::router())

@@ -323,6 +323,11 @@ const ROUTES: &[Route] = &[
     r("POST", "/financing/{id}/choose", "/financing/{need}/choose", Requests, 409),
     r("POST", "/financing/{id}/outcomes", "/financing/{need}/outcomes", SignedIn, 403),
     at("GET", "/financing/new", Admin, 200),
+    at("GET", "/policies", SignedIn, 200),
+    at("POST", "/policies", Admin, 422),
+    r("GET", "/policies/{id}", "/policies/{policy}", SignedIn, 200),
+    r("POST", "/policies/{id}/publish", "/policies/{policy}/publish", Admin, 409),
+    r("POST", "/policies/{id}/ask", "/policies/{policy}/ask", Requests, 422),
     at("GET", "/fiscal", SignedIn, 200),
     at("POST", "/fiscal", Admin, 422),
     r("GET", "/fiscal/{id}", "/fiscal/{programme}", SignedIn, 200),
@@ -462,6 +467,11 @@ const ROUTES: &[Route] = &[
     at("GET", "/api/v1/financing/overdue", SignedIn, 200),
     // fiscal support (the fixture's programme is open, with one application
     // of enterprise A that passed formal review and has an attachment)
+    at("GET", "/api/v1/policies", SignedIn, 200),
+    at("POST", "/api/v1/policies", Admin, 400),
+    r("GET", "/api/v1/policies/{id}", "/api/v1/policies/{policy}", SignedIn, 200),
+    r("POST", "/api/v1/policies/{id}/publish", "/api/v1/policies/{policy}/publish", Admin, 409),
+    r("GET", "/api/v1/policies/{id}/matches", "/api/v1/policies/{policy}/matches", Campaign, 200),
     at("GET", "/api/v1/fiscal/programmes", SignedIn, 200),
     at("POST", "/api/v1/fiscal/programmes", Admin, 400),
     r("GET", "/api/v1/fiscal/programmes/{id}", "/api/v1/fiscal/programmes/{programme}", SignedIn, 200),
@@ -565,6 +575,9 @@ const EXCEPTIONS: &[(Who, &str, &str, u16)] = &[
     // A unit neither posts a need nor chooses for an enterprise.
     (Who::Unit, "POST", "/financing", 403),
     (Who::Unit, "POST", "/financing/{need}/choose", 403),
+    // Enterprises ask about policies; staff answer the requests that follow.
+    (Who::Admin, "POST", "/policies/{policy}/ask", 403),
+    (Who::Unit, "POST", "/policies/{policy}/ask", 403),
     // Experts do not object; they score (an assigned expert).
     (Who::Expert, "POST", "/fiscal/{programme}/objections", 403),
     // Only an enterprise acknowledges and reads its power notices.
@@ -814,6 +827,30 @@ async fn fixture(app: &TestApp) -> Fixture {
         .unwrap();
     let office = store::requests::Viewer::office("权限测试");
     let (programme, app_id, fiscal_attachment) = fiscal_fixture(app).await;
+    let policy = app
+        .store
+        .create_policy(
+            &office,
+            &store::policies::NewPolicy {
+                title: "权限测试政策".into(),
+                document_number: "测〔2006〕1号".into(),
+                issuing_body: "区政府".into(),
+                issued_on: Some(chrono::NaiveDate::from_ymd_opt(2006, 3, 1).unwrap()),
+                body: "正文".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    app.store
+        .publish_policy(
+            &office,
+            policy,
+            chrono::NaiveDate::from_ymd_opt(2006, 3, 2).unwrap(),
+        )
+        .await
+        .unwrap();
     let promotion = app
         .store
         .create_financing_promotion(&office, "权限测试推介", None, "")
@@ -884,6 +921,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         ("need", need.to_string()),
         ("promotion", promotion.to_string()),
         ("programme", programme.to_string()),
+        ("policy", policy.to_string()),
         ("app", app_id.to_string()),
         ("fiscal_attachment", fiscal_attachment.to_string()),
         ("item", item.to_string()),

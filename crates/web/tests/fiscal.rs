@@ -58,9 +58,16 @@ async fn a_programme_from_call_to_payment() {
         assert!((200..300).contains(&s), "{r}");
     }
     let (s, e) = post(&http, app.url("/api/v1/fiscal/programmes"), &admin,
-        json!({"title": "", "budget_yuan": 0, "opens_on": "2026-05-01", "closes_on": "2026-04-01", "support_share": 1.5})).await;
+        json!({"title": "", "budget_yuan": 0, "opens_on": "2026-05-01", "closes_on": "2026-04-01", "support_share": 1.5,
+               "publicity_days": 0})).await;
     assert_eq!(s, 422, "{e}");
-    for f in ["title", "budget_yuan", "closes_on", "support_share"] {
+    for f in [
+        "title",
+        "budget_yuan",
+        "closes_on",
+        "support_share",
+        "publicity_days",
+    ] {
         assert!(e.to_string().contains(&format!("\"{f}\"")), "{f}: {e}");
     }
     let (s, p) = post(

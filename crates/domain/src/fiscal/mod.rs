@@ -23,7 +23,7 @@ pub const DEFAULT_SHARE_BP: i64 = 1000;
 pub const DEFAULT_CAP_YUAN: i64 = 1_500_000;
 /// Default passing score, in hundredths.
 pub const DEFAULT_PASSING: i64 = 6000;
-/// Working days of the 公示.
+/// Working days of the 公示, unless a programme sets its own.
 pub const PUBLICITY_DAYS: i64 = 7;
 /// At least this many experts must score an application.
 pub const MIN_EXPERTS: usize = 3;
@@ -218,10 +218,15 @@ pub fn rank_and_award(candidates: &[Candidate], s: &Support) -> Vec<Awarded> {
         .collect()
 }
 
-/// The last day of the 公示 that starts on `published_on`: the 7th working day after it.
-pub fn publicity_ends(cal: &crate::calendar::Calendar, published_on: NaiveDate) -> NaiveDate {
-    cal.add_working_days_provisional(published_on, PUBLICITY_DAYS)
-        .0
+/// The last day of a 公示 of `days` working days that starts on
+/// `published_on`: the `days`-th working day after it (finalizing is
+/// allowed from that day).
+pub fn publicity_ends(
+    cal: &crate::calendar::Calendar,
+    published_on: NaiveDate,
+    days: i64,
+) -> NaiveDate {
+    cal.add_working_days_provisional(published_on, days).0
 }
 
 /// The performance grade of a self-evaluation.

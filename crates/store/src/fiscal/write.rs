@@ -30,6 +30,8 @@ pub struct NewProgramme {
     pub passing: Option<i64>,
     pub criteria: Option<Vec<Criterion>>,
     pub rules: Option<Rules>,
+    /// Working days of the 公示 (default 7).
+    pub publicity_days: Option<i64>,
 }
 
 /// An application to submit (or resubmit).
@@ -122,6 +124,13 @@ impl Store {
                 format!("合格分应在 0 至 {full} 分之间"),
             ));
         }
+        let publicity_days = p.publicity_days.unwrap_or(domain::fiscal::PUBLICITY_DAYS);
+        if !(1..=30).contains(&publicity_days) {
+            errs.push(FieldError::new(
+                "publicity_days",
+                "公示期应为 1 至 30 个工作日",
+            ));
+        }
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
@@ -138,7 +147,7 @@ impl Store {
         .bind(share)
         .bind(cap)
         .bind(passing)
-        .bind(domain::fiscal::PUBLICITY_DAYS)
+        .bind(publicity_days)
         .bind(serde_json::to_string(&rules).unwrap_or_default())
         .bind(serde_json::to_string(&criteria).unwrap_or_default())
         .bind(&v.actor.name)
@@ -816,11 +825,11 @@ impl Store {
             }
             Action::Finalize => {
                 let published = p.published_on.unwrap_or(on);
-                let ends = domain::fiscal::publicity_ends(cal, published);
+                let ends = domain::fiscal::publicity_ends(cal, published, p.publicity_days);
                 if on < ends {
                     return Err(StoreError::Conflict(format!(
                         "公示期至 {ends}（{} 个工作日），期满后才能定稿",
-                        domain::fiscal::PUBLICITY_DAYS
+                        p.publicity_days
                     )));
                 }
                 let open: i64 = sqlx::query("SELECT COUNT(*) AS n FROM fiscal_objections WHERE programme_id = $1 AND answer IS NULL")

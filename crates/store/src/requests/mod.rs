@@ -100,6 +100,8 @@ pub struct RequestRecord {
     pub working_group_name: Option<String>,
     pub visit_id: Option<i64>,
     pub meeting_id: Option<i64>,
+    /// The policy an enterprise asked about.
+    pub policy_id: Option<i64>,
     pub filed_by_staff: bool,
     pub submitted_on: NaiveDate,
     pub first_assigned_on: Option<NaiveDate>,
@@ -360,7 +362,7 @@ macro_rules! request_select {
          p.code AS project_code, p.name AS project_name, c.code AS category_code, c.name AS category_name, \
          c.accept_days, c.reply_days, c.resolve_days, r.title, r.description, r.status, \
          r.unit_id, u.code AS unit_code, u.name AS unit_name, r.working_group_id, g.code AS group_code, g.name AS group_name, \
-         r.visit_id, r.meeting_id, r.filed_by_staff, r.submitted_on, r.first_assigned_on, r.assigned_on, \
+         r.visit_id, r.meeting_id, r.policy_id, r.filed_by_staff, r.submitted_on, r.first_assigned_on, r.assigned_on, \
          r.accepted_on, r.replied_on, r.resolved_on, r.closed_on, r.reopened_on, r.fixed_resolve_due, \
          r.accept_due, r.reply_due, r.resolve_due, r.provisional, r.extension_days, r.rating, r.reopen_count, r.version, \
          CASE WHEN r.reopen_count > 0 AND r.rating IN ('unsatisfied', 'very_unsatisfied') AND r.status = 'reopened' \
@@ -406,6 +408,7 @@ pub(crate) fn record_from_row(r: &sqlx::any::AnyRow) -> Result<RequestRecord> {
         working_group_name: r.try_get("group_name")?,
         visit_id: r.try_get("visit_id")?,
         meeting_id: r.try_get("meeting_id")?,
+        policy_id: r.try_get("policy_id")?,
         filed_by_staff: r.try_get::<i64, _>("filed_by_staff")? != 0,
         submitted_on: d("submitted_on")?.unwrap_or_default(),
         first_assigned_on: d("first_assigned_on")?,

@@ -238,6 +238,20 @@ impl Store {
         files: &[(String, Vec<u8>)],
         today: NaiveDate,
     ) -> Result<RequestRecord> {
+        self.submit_request_about(v, input, files, today, None)
+            .await
+    }
+
+    /// Files a request, linked to the policy it asks about when one is given
+    /// (the link is written with the request, in its transaction).
+    pub async fn submit_request_about(
+        &self,
+        v: &Viewer,
+        input: &NewRequest,
+        files: &[(String, Vec<u8>)],
+        today: NaiveDate,
+        policy_id: Option<i64>,
+    ) -> Result<RequestRecord> {
         let enterprise_code = match v.role {
             Role::Enterprise => v
                 .enterprise_code
@@ -343,8 +357,8 @@ impl Store {
         let now = now_text();
         let id: i64 = sqlx::query_scalar(
                 "INSERT INTO requests (code, kind, enterprise_id, project_id, category_id, title, description, status, visit_id, \
-                 filed_by_staff, submitted_on, created_by_user_id, created_at, updated_at) \
-                 VALUES ($1, 'enterprise', $2, $3, $4, $5, $6, 'submitted', $7, $8, $9, $10, $11, $11) RETURNING id",
+                 filed_by_staff, submitted_on, created_by_user_id, created_at, updated_at, policy_id) \
+                 VALUES ($1, 'enterprise', $2, $3, $4, $5, $6, 'submitted', $7, $8, $9, $10, $11, $11, $12) RETURNING id",
             )
             .bind(&code)
             .bind(enterprise_id)
@@ -357,6 +371,7 @@ impl Store {
             .bind(today.to_string())
             .bind(v.actor.user_id)
             .bind(&now)
+            .bind(policy_id)
             .fetch_one(&mut *tx)
             .await?;
         for (name, ct, bytes) in &checked {
@@ -957,6 +972,7 @@ fn blank(id: i64, code: &str, limits: domain::requests::Limits, today: NaiveDate
         working_group_name: None,
         visit_id: None,
         meeting_id: None,
+        policy_id: None,
         filed_by_staff: false,
         submitted_on: today,
         first_assigned_on: None,

@@ -95,6 +95,8 @@ pub struct ProgrammeIn {
     passing_score: Option<Value>,
     /// The score sheet (default: 企业发展能力 20, 技术创新性 35, 产品市场 25, 经济社会效益 20).
     criteria: Option<Vec<CriterionJson>>,
+    /// Working days of the 公示 (default 7).
+    publicity_days: Option<i64>,
     /// Each eligibility rule on or off (default all on): project_approved,
     /// not_class_d, rating_not_c_or_d, no_veto_in_2_years.
     #[schema(value_type = Option<Object>)]
@@ -272,6 +274,7 @@ pub async fn api_create(
                 .collect()
         }),
         rules,
+        publicity_days: i.publicity_days,
     };
     let viewer = Viewer::of(&u.0);
     let id = st.store.create_fiscal_programme(&viewer, &p).await?;

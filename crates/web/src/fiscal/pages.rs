@@ -113,6 +113,13 @@ pub async fn create(
         },
         criteria: None,
         rules: None,
+        publicity_days: match get(&f, "publicity_days").as_str() {
+            "" => None,
+            t => Some(
+                t.parse()
+                    .map_err(|_| invalid("publicity_days", "公示期应为整数（工作日）"))?,
+            ),
+        },
     };
     let id = st
         .store
@@ -208,7 +215,7 @@ pub async fn programme(
         objections: st.store.fiscal_objections(id).await?,
         publicity_ends: p
             .published_on
-            .map(|d| domain::fiscal::publicity_ends(&cal, d)),
+            .map(|d| domain::fiscal::publicity_ends(&cal, d, p.publicity_days)),
         experts_text: p
             .experts
             .iter()

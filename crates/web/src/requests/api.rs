@@ -97,6 +97,8 @@ pub struct RequestJson {
     pub unit_name: Option<String>,
     pub working_group_code: Option<String>,
     pub meeting_id: Option<i64>,
+    /// The policy it asks about (a question filed from the policy's page).
+    pub policy_id: Option<i64>,
     pub submitted_on: String,
     pub accept_due: Option<String>,
     pub reply_due: Option<String>,
@@ -135,6 +137,7 @@ impl RequestJson {
             unit_name: r.unit_name.clone(),
             working_group_code: r.working_group_code.clone(),
             meeting_id: r.meeting_id,
+            policy_id: r.policy_id,
             submitted_on: r.submitted_on.to_string(),
             accept_due: d(r.accept_due),
             reply_due: d(r.reply_due),
