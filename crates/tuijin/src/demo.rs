@@ -106,15 +106,17 @@ async fn load_policies(s: &Store, enterprises: &[String]) -> anyhow::Result<()> 
     let d = |m, day| chrono::NaiveDate::from_ymd_opt(2006, m, day).expect("a valid day");
     let office = Viewer::office("演示 活动办公室");
     let words = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-    let list: Vec<(
-        &str,
-        &str,
-        &str,
+    // (title, number, issuing body, issued, expires, categories, who it applies to)
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
         chrono::NaiveDate,
         Option<chrono::NaiveDate>,
-        Vec<&str>,
+        Vec<&'a str>,
         AppliesTo,
-    )> = vec![
+    );
+    let list: Vec<Row> = vec![
         (
             "关于加快工业经济发展的若干政策意见",
             "龙政发〔2006〕1号",
@@ -450,10 +452,12 @@ async fn load_fiscal(
         .file_fiscal_objection(
             &office,
             finished,
-            None,
-            "张某",
-            "0577-8668xxxx",
-            "某企业设备为二手设备，是否符合条件？",
+            &store::fiscal::NewObjection {
+                application: None,
+                author: "张某".into(),
+                contact: "0577-8668xxxx".into(),
+                body: "某企业设备为二手设备，是否符合条件？".into(),
+            },
             d(2006, 5, 25),
         )
         .await?;

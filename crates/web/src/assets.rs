@@ -13,7 +13,15 @@ use rust_embed::RustEmbed;
 struct Assets;
 
 pub fn router() -> Router<Shared> {
-    Router::new().route("/static/{*path}", get(asset))
+    Router::new()
+        .route("/static/{*path}", get(asset))
+        .route("/favicon.ico", get(favicon))
+}
+
+/// Browsers ask for /favicon.ico on pages without a link (a download, a
+/// plain-text error): the same icon.
+async fn favicon() -> Response {
+    asset(Path("favicon.svg".to_string())).await
 }
 
 async fn asset(Path(path): Path<String>) -> Response {

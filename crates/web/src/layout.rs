@@ -28,6 +28,22 @@ pub struct Chrome {
     pub active: &'static str,
 }
 
+impl Chrome {
+    /// The navigation section of the page: what people do there.
+    pub fn section(&self) -> &'static str {
+        match self.active {
+            "dashboard" | "bulletins" | "campaign" | "meetings" => "targets",
+            "projects" | "land" | "approvals" => "projects",
+            "requests" | "visits" | "enterprises" | "brands" | "financing" | "fiscal" | "power"
+            | "stats" => "service",
+            "supervision" | "evaluations" | "per-mu" => "oversight",
+            "policies" => "info",
+            "groups" | "units" | "settings" | "users" | "audit" => "setup",
+            _ => "",
+        }
+    }
+}
+
 impl Page {
     /// The frame for a page whose navigation entry is `active`.
     pub fn chrome(&self, active: &'static str) -> Chrome {

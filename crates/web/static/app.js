@@ -70,3 +70,10 @@ document.addEventListener("DOMContentLoaded", function () {
     })
     .catch(function () {});
 });
+
+// The navigation's section menus: one open at a time, closed by a click elsewhere.
+document.addEventListener('click', function (ev) {
+  document.querySelectorAll('header nav details.menu[open]').forEach(function (d) {
+    if (!d.contains(ev.target)) d.removeAttribute('open');
+  });
+});

@@ -152,6 +152,7 @@ const ROUTES: &[Route] = &[
     at("POST", "/login", Public, 422),
     at("POST", "/logout", Public, 303),
     r("GET", "/static/{*path}", "/static/app.css", Public, 200),
+    at("GET", "/favicon.ico", Public, 200),
     // the campaign and its targets
     at("GET", "/campaign", Campaign, 200),
     at("GET", "/campaign/source", Campaign, 200),

@@ -40,10 +40,12 @@ async fn a_user_logs_in_and_sees_the_eleven_targets() {
     }
     assert!(table.contains("23.1亿元") && table.contains("暂无数据"));
 
-    // The working groups and the member units are one click away.
+    // The working groups and the member units are in the navigation's menus.
+    d.click("#menu-setup").await;
     d.click("a[href='/working-groups']").await;
     d.find("section.group").await;
     assert_eq!(d.find_all("section.group").await.len(), 5);
+    d.click("#menu-targets").await;
     d.click("a[href='/campaign']").await;
     d.find("#members li").await;
     assert_eq!(d.find_all("#members li").await.len(), 25);

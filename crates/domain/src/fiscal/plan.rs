@@ -84,7 +84,12 @@ mod tests {
             score: "88.50".into(),
             award_yuan: 1_234_567,
         };
-        let (t, o, s) = document("2006年工业技改专项资金", 5_000_000, true, &[l.clone()]);
+        let (t, o, s) = document(
+            "2006年工业技改专项资金",
+            5_000_000,
+            true,
+            std::slice::from_ref(&l),
+        );
         assert_eq!(t, "关于下达2006年工业技改专项资金资助计划的通知");
         assert!(o[0].contains("1,234,567 元"), "{}", o[0]);
         assert!(o[0].contains("公示无异议"));

@@ -11,7 +11,7 @@
 
 mod write;
 
-pub use write::{NewApplication, NewProgramme};
+pub use write::{NewApplication, NewObjection, NewProgramme};
 
 use crate::requests::Viewer;
 use crate::{Result, Store, StoreError};

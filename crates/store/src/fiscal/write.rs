@@ -34,6 +34,16 @@ pub struct NewProgramme {
     pub publicity_days: Option<i64>,
 }
 
+/// A real-name objection.
+#[derive(Debug, Clone, Default)]
+pub struct NewObjection {
+    /// The application's code, when it concerns one.
+    pub application: Option<String>,
+    pub author: String,
+    pub contact: String,
+    pub body: String,
+}
+
 /// An application to submit (or resubmit).
 #[derive(Debug, Clone, Default)]
 pub struct NewApplication {
@@ -868,12 +878,15 @@ impl Store {
         &self,
         v: &Viewer,
         programme_id: i64,
-        application: Option<&str>,
-        author: &str,
-        contact: &str,
-        body: &str,
+        o: &NewObjection,
         today: NaiveDate,
     ) -> Result<i64> {
+        let (application, author, contact, body) = (
+            o.application.as_deref(),
+            o.author.as_str(),
+            o.contact.as_str(),
+            o.body.as_str(),
+        );
         if v.role == Role::Expert {
             return Err(StoreError::Forbidden("评审专家不能提出异议".into()));
         }

@@ -696,10 +696,12 @@ pub async fn api_objection(
         .file_fiscal_objection(
             &Viewer::of(&u),
             id,
-            i.application.as_deref(),
-            &i.author,
-            i.contact.as_deref().unwrap_or(""),
-            &i.body,
+            &store::fiscal::NewObjection {
+                application: i.application,
+                author: i.author,
+                contact: i.contact.unwrap_or_default(),
+                body: i.body,
+            },
             crate::layout::today(),
         )
         .await?;

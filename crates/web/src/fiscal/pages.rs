@@ -319,10 +319,12 @@ pub async fn objection(
         .file_fiscal_objection(
             &Viewer::of(&page.user),
             id,
-            Some(get(&f, "application").as_str()),
-            &get(&f, "author"),
-            &get(&f, "contact"),
-            &get(&f, "body"),
+            &store::fiscal::NewObjection {
+                application: Some(get(&f, "application")),
+                author: get(&f, "author"),
+                contact: get(&f, "contact"),
+                body: get(&f, "body"),
+            },
             crate::layout::today(),
         )
         .await?;
