@@ -175,3 +175,46 @@ fn the_scan_reads_route_calls() {
     );
     assert!(methods_in("\"/v1/z\", budget(x)").is_empty());
 }
+
+/// Every schema of the document is its type's name, so two types of one
+/// name would silently share a schema (one endpoint documented with the
+/// other's shape): every `ToSchema` type's name is unique.
+#[test]
+fn schema_names_are_unique() {
+    let mut files = vec![];
+    collect(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut seen = std::collections::BTreeMap::new();
+    let mut dup = vec![];
+    for f in files {
+        let src = std::fs::read_to_string(&f).expect("source is readable");
+        let mut derives_schema = false;
+        for line in src.lines() {
+            let t = line.trim();
+            if t.starts_with("#[derive(") {
+                derives_schema = t.contains("ToSchema");
+                continue;
+            }
+            if t.starts_with("#[") || t.starts_with("///") {
+                continue;
+            }
+            if derives_schema {
+                let name = t
+                    .split_whitespace()
+                    .skip_while(|w| *w != "struct" && *w != "enum")
+                    .nth(1)
+                    .map(|n| n.trim_end_matches(['{', ';', '(']).to_string());
+                if let Some(n) = name
+                    && let Some(prev) = seen.insert(n.clone(), f.display().to_string())
+                {
+                    dup.push(format!("{n}: {prev} and {}", f.display()));
+                }
+            }
+            derives_schema = false;
+        }
+    }
+    assert!(seen.len() > 50, "found {} schema types", seen.len());
+    assert!(dup.is_empty(), "schema names used twice: {dup:?}");
+}

@@ -126,7 +126,8 @@ impl Store {
                 break;
             }
         }
-        let full: i64 = criteria.iter().map(|c| c.max).sum();
+        // Clamped: a refused maximum must not overflow the sum.
+        let full: i64 = criteria.iter().map(|c| c.max.clamp(0, 100)).sum();
         let passing = p.passing.unwrap_or(domain::fiscal::DEFAULT_PASSING);
         if passing < 0 || passing > full * 100 {
             errs.push(FieldError::new(
@@ -1037,7 +1038,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?
             .try_get("n")?;
-        if paid + amount_yuan > award {
+        if paid.saturating_add(amount_yuan) > award {
             return Err(StoreError::Invalid(vec![FieldError::new(
                 "amount_yuan",
                 format!("累计拨付不能超过资助金额 {award} 元（已拨付 {paid} 元）"),

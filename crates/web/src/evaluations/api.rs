@@ -268,7 +268,7 @@ pub async fn api_settings(
 
 /// A step of the lifecycle.
 #[derive(Deserialize, ToSchema)]
-pub struct ActionIn {
+pub struct RoundActionIn {
     /// open, close, publish or finalize.
     action: String,
     /// The day it takes effect (YYYY-MM-DD, not in the future; default today):
@@ -277,14 +277,14 @@ pub struct ActionIn {
 }
 
 #[utoipa::path(post, path = "/api/v1/evaluations/{id}/actions", tag = "evaluations", params(("id" = i64, Path)),
-    request_body = ActionIn, security(("bearer" = [])), responses((status = 200, body = RoundJson)))]
+    request_body = RoundActionIn, security(("bearer" = [])), responses((status = 200, body = RoundJson)))]
 pub async fn api_action(
     State(st): State<Shared>,
     u: ApiCan<need::Administer>,
     Path(id): Path<i64>,
     Json(v): Json<Value>,
 ) -> Result<Json<RoundJson>, ApiError> {
-    let i: ActionIn = body(v)?;
+    let i: RoundActionIn = body(v)?;
     let action = Action::parse(i.action.trim()).ok_or_else(|| {
         AppError::Invalid(vec![FieldError::new(
             "action",

@@ -345,7 +345,7 @@ pub async fn api_action(
 
 /// A ranked application.
 #[derive(Serialize, ToSchema)]
-pub struct ResultItemJson {
+pub struct FiscalResultItemJson {
     id: i64,
     code: String,
     enterprise: String,
@@ -359,8 +359,8 @@ pub struct ResultItemJson {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ResultsJson {
-    items: Vec<ResultItemJson>,
+pub struct FiscalResultsJson {
+    items: Vec<FiscalResultItemJson>,
     total_awarded_yuan: i64,
     budget_yuan: i64,
 }
@@ -368,20 +368,20 @@ pub struct ResultsJson {
 /// The ranking and awards, by rank: the office, leaders and member units once
 /// ranked; assigned experts once ranked; enterprises from the 公示.
 #[utoipa::path(get, path = "/api/v1/fiscal/programmes/{id}/results", tag = "fiscal", params(("id" = i64, Path)), security(("bearer" = [])),
-    responses((status = 200, body = ResultsJson)))]
+    responses((status = 200, body = FiscalResultsJson), (status = 409, description = "尚未排序（企业：尚未公示）", body = crate::error::ErrorBody)))]
 pub async fn api_results(
     State(st): State<Shared>,
     ApiUser(u): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<ResultsJson>, ApiError> {
+) -> Result<Json<FiscalResultsJson>, ApiError> {
     let p = st.store.fiscal_programme(&Viewer::of(&u), id).await?;
     super::may_read_results(&u, &p)?;
-    let items: Vec<ResultItemJson> = st
+    let items: Vec<FiscalResultItemJson> = st
         .store
         .fiscal_results(id)
         .await?
         .into_iter()
-        .map(|a| ResultItemJson {
+        .map(|a| FiscalResultItemJson {
             id: a.id,
             score: a.score.map(|s| s.to_f64()).unwrap_or(0.0),
             score_text: a.score_text(),
@@ -393,7 +393,7 @@ pub async fn api_results(
             award_yuan: a.award_yuan.unwrap_or(0),
         })
         .collect();
-    Ok(Json(ResultsJson {
+    Ok(Json(FiscalResultsJson {
         total_awarded_yuan: items.iter().map(|i| i.award_yuan).sum(),
         budget_yuan: p.budget_yuan,
         items,
