@@ -95,6 +95,16 @@ impl Driver {
         v["value"].clone()
     }
 
+    /// Sets the window's size, e.g. a phone's 390 × 844.
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        )
+        .await;
+    }
+
     pub async fn goto(&self, url: &str) {
         self.cmd(reqwest::Method::POST, "/url", Some(json!({"url": url})))
             .await;
