@@ -160,6 +160,11 @@ async fn a_programme_from_call_to_payment() {
     )
     .await;
     assert_eq!(a4["eligible"], false, "{a4}");
+    // The experts' names are the office's, not the enterprises'.
+    let (_, seen) = get_json(&app, &jia, &format!("/api/v1/fiscal/programmes/{pid}")).await;
+    assert_eq!(seen["experts"], json!([]), "{seen}");
+    let (_, seen) = get_json(&app, &admin, &format!("/api/v1/fiscal/programmes/{pid}")).await;
+    assert_eq!(seen["experts"].as_array().unwrap().len(), 5);
     // An enterprise cannot read another's application.
     let id = |v: &Value| v["id"].as_i64().unwrap();
     assert_eq!(

@@ -129,10 +129,23 @@ pub struct ProgrammeJson {
     ranked_on: Option<String>,
     published_on: Option<String>,
     finalized_on: Option<String>,
-    /// Assigned experts' usernames.
+    /// Assigned experts' usernames (shown to the office and leaders only).
     experts: Vec<String>,
     applications: i64,
     awarded_yuan: i64,
+}
+
+/// A programme as `u` may see it: the experts' names only for the office
+/// and leaders (enterprises must not know who scores them).
+pub(crate) fn programme_json_for(u: &store::users::User, p: &Programme) -> ProgrammeJson {
+    let mut j = programme_json(p);
+    if !matches!(
+        u.role,
+        domain::users::Role::Admin | domain::users::Role::Leader
+    ) {
+        j.experts.clear();
+    }
+    j
 }
 
 pub(crate) fn programme_json(p: &Programme) -> ProgrammeJson {
@@ -228,7 +241,9 @@ pub async fn api_programmes(
     ApiUser(u): ApiUser,
 ) -> Result<Json<Vec<ProgrammeJson>>, ApiError> {
     let list = st.store.fiscal_programmes(&Viewer::of(&u)).await?;
-    Ok(Json(list.iter().map(programme_json).collect()))
+    Ok(Json(
+        list.iter().map(|p| programme_json_for(&u, p)).collect(),
+    ))
 }
 
 /// Creates a programme (the office), open for applications in its window.
@@ -290,7 +305,7 @@ pub async fn api_programme(
     Path(id): Path<i64>,
 ) -> Result<Json<ProgrammeJson>, ApiError> {
     let p = st.store.fiscal_programme(&Viewer::of(&u), id).await?;
-    Ok(Json(programme_json(&p)))
+    Ok(Json(programme_json_for(&u, &p)))
 }
 
 #[derive(Deserialize, ToSchema)]
