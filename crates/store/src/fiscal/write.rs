@@ -693,6 +693,13 @@ impl Store {
             )]));
         }
         let mut tx = self.begin().await?;
+        // Holds the programme's row: a 公示 starting at the same moment waits, or this is refused.
+        let n = sqlx::query("UPDATE fiscal_programmes SET version = version + 1 WHERE id = $1 AND status NOT IN ('publicity', 'final')")
+            .bind(p.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        one_row_or_conflict(n, "排序已公示，不能再调整扣分")?;
         sqlx::query("UPDATE fiscal_applications SET deduction = $2, deduction_reason = $3, version = version + 1 WHERE id = $1")
             .bind(id)
             .bind(deduction)
@@ -931,6 +938,13 @@ impl Store {
             return Err(StoreError::Invalid(errs));
         }
         let mut tx = self.begin().await?;
+        // Holds the programme's row while still in 公示: a finalize at the same moment waits for it.
+        let n = sqlx::query("UPDATE fiscal_programmes SET version = version + 1 WHERE id = $1 AND status = 'publicity'")
+            .bind(programme_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        one_row_or_conflict(n, "公示已结束，不能再提出异议")?;
         let id: i64 = sqlx::query(
             "INSERT INTO fiscal_objections (programme_id, application_id, author, contact, body, filed_on, filed_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
